@@ -1,7 +1,7 @@
 // The activity contracts between the workflow and the world. Every activity is idempotent: it is
 // given absolute desired state, writes it, reads it back, and returns what it read, so a retry or a
 // re-run after a crash has the same result. No request carries a credential: the worker holds them.
-import type { AnalysisPlan, GatewayRef, MigrationPlan, PlannedLoadBalancer, RouteProbe, SideWeights } from '../src/plan/index.js';
+import type { AnalysisPlan, GatewayRef, MigrationPlan, RouteProbe, SideWeights } from '../src/plan/index.js';
 
 export type Topology = Pick<MigrationPlan, 'driver' | 'source' | 'target' | 'loadBalancers'>;
 

@@ -77,10 +77,7 @@ export function commandOutput(command: string, args: string[]): string {
  * Builds into a temporary sibling directory and renames it into place, so an interrupted
  * build never leaves a half-filled cache entry that later runs would trust.
  */
-export async function installAtomically(
-  finalDir: string,
-  build: (stagingDir: string) => Promise<void>,
-): Promise<void> {
+export async function installAtomically(finalDir: string, build: (stagingDir: string) => Promise<void>): Promise<void> {
   const staging = `${finalDir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

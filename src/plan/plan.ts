@@ -68,7 +68,9 @@ export class InputError extends Error {
     readonly problem: string,
     readonly others: { field: string; problem: string }[] = [],
   ) {
-    super(`invalid input: ${field}: ${problem}${others.length ? ` (and ${others.length} more problem${others.length > 1 ? 's' : ''})` : ''}`);
+    super(
+      `invalid input: ${field}: ${problem}${others.length ? ` (and ${others.length} more problem${others.length > 1 ? 's' : ''})` : ''}`,
+    );
     this.name = 'InputError';
   }
 }
@@ -83,7 +85,8 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
   return issue.message;
 }
@@ -93,32 +96,57 @@ function crossFieldProblems(input: ParsedInput): { field: string; problem: strin
   const seenLb = new Map<string, number>();
   input.loadBalancers.forEach((lb, i) => {
     const first = seenLb.get(lb.id);
-    if (first !== undefined) problems.push({ field: `loadBalancers[${i}].id`, problem: `CLB ${lb.id} is listed twice (also loadBalancers[${first}])` });
+    if (first !== undefined)
+      problems.push({
+        field: `loadBalancers[${i}].id`,
+        problem: `CLB ${lb.id} is listed twice (also loadBalancers[${first}])`,
+      });
     else seenLb.set(lb.id, i);
     const seenGroup = new Set<string>();
     lb.vServerGroups.forEach((group, j) => {
-      if (seenGroup.has(group.id)) problems.push({ field: `loadBalancers[${i}].vServerGroups[${j}].id`, problem: `vServer group ${group.id} is listed twice` });
+      if (seenGroup.has(group.id))
+        problems.push({
+          field: `loadBalancers[${i}].vServerGroups[${j}].id`,
+          problem: `vServer group ${group.id} is listed twice`,
+        });
       seenGroup.add(group.id);
     });
     const source = lb.sourceService ?? input.source.service;
     const target = lb.targetService ?? input.target.service;
-    if (source === target && input.source.namespace === input.target.namespace && input.source.kubeContext === input.target.kubeContext)
-      problems.push({ field: `loadBalancers[${i}]`, problem: `source and target Service are the same (${input.source.namespace}/${source})` });
+    if (
+      source === target &&
+      input.source.namespace === input.target.namespace &&
+      input.source.kubeContext === input.target.kubeContext
+    )
+      problems.push({
+        field: `loadBalancers[${i}]`,
+        problem: `source and target Service are the same (${input.source.namespace}/${source})`,
+      });
   });
   input.phases.forEach((phase, i) => {
     if (phase.sourceWeight === 0 && phase.targetWeight === 0)
-      problems.push({ field: `phases[${i}]`, problem: 'every gateway is at weight 0: the CLB would have no backend to send traffic to' });
+      problems.push({
+        field: `phases[${i}]`,
+        problem: 'every gateway is at weight 0: the CLB would have no backend to send traffic to',
+      });
     const previous = input.phases[i - 1];
     if (previous && phase.targetWeight < previous.targetWeight)
-      problems.push({ field: `phases[${i}].targetWeight`, problem: `must not decrease from one phase to the next (phases[${i - 1}] has ${previous.targetWeight}); use rollback to go back` });
+      problems.push({
+        field: `phases[${i}].targetWeight`,
+        problem: `must not decrease from one phase to the next (phases[${i - 1}] has ${previous.targetWeight}); use rollback to go back`,
+      });
   });
   const checkNames = new Set<string>();
   input.analysis.checks.forEach((check, i) => {
-    if (checkNames.has(check.name)) problems.push({ field: `analysis.checks[${i}].name`, problem: `check "${check.name}" is defined twice` });
+    if (checkNames.has(check.name))
+      problems.push({ field: `analysis.checks[${i}].name`, problem: `check "${check.name}" is defined twice` });
     checkNames.add(check.name);
   });
   if (!input.analysis.defaultChecks && input.analysis.checks.length === 0)
-    problems.push({ field: 'analysis.checks', problem: 'defaultChecks is false and no checks are given: nothing would watch the migration' });
+    problems.push({
+      field: 'analysis.checks',
+      problem: 'defaultChecks is false and no checks are given: nothing would watch the migration',
+    });
   return problems;
 }
 
@@ -136,7 +164,10 @@ function gateway(ref: ParsedInput['source']): GatewayRef {
 export function buildPlan(raw: unknown): MigrationPlan {
   const result = migrationInputSchema.safeParse(raw);
   if (!result.success) {
-    const [first, ...rest] = result.error.issues.map((issue) => ({ field: fieldPath(issue.path), problem: issueMessage(issue) }));
+    const [first, ...rest] = result.error.issues.map((issue) => ({
+      field: fieldPath(issue.path),
+      problem: issueMessage(issue),
+    }));
     if (first) throw new InputError(first.field, first.problem, rest);
   }
   const input = result.data as ParsedInput;

@@ -7,7 +7,9 @@ const duration = (description: string) =>
   z
     .string()
     .describe(`${description} (e.g. "30s", "15m", "1h", "1h30m")`)
-    .refine((value) => parseDuration(value) !== undefined, { message: 'is not a duration such as "30s", "15m" or "1h30m"' });
+    .refine((value) => parseDuration(value) !== undefined, {
+      message: 'is not a duration such as "30s", "15m" or "1h30m"',
+    });
 
 const weight = z.number().int().min(0).max(100);
 const name = z.string().min(1).max(253);
@@ -22,7 +24,11 @@ export const gatewaySchema = z
     service: name.describe('name of the gateway Service that carries the CLB annotations'),
     selector: labelSelector,
     workload: name.optional().describe('workload name in Istio metrics (source_workload); default: the Service name'),
-    kubeContext: z.string().min(1).optional().describe('kubeconfig context of the cluster; default: the worker\'s current context'),
+    kubeContext: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("kubeconfig context of the cluster; default: the worker's current context"),
   })
   .describe('a gateway: its Service, its pods, and where it runs');
 
@@ -59,7 +65,9 @@ export const checkSchema = z.strictObject({
   query: z
     .string()
     .min(1)
-    .describe('PromQL; {{workload}}, {{namespace}}, {{sourceWorkload}}, {{sourceNamespace}}, {{window}} are substituted'),
+    .describe(
+      'PromQL; {{workload}}, {{namespace}}, {{sourceWorkload}}, {{sourceNamespace}}, {{window}} are substituted',
+    ),
   pass: comparisonSchema.describe('the sample passes when `value <pass> threshold`'),
   threshold: z.number().finite(),
 });
@@ -70,7 +78,10 @@ export const analysisSchema = z.strictObject({
   window: duration('range of rate() windows in the default checks').default('2m'),
   consecutiveFailures: z.number().int().min(1).max(100).default(3),
   onBreach: z.enum(['rollback', 'pause']).default('rollback'),
-  defaultChecks: z.boolean().default(true).describe("target 5xx ratio, p99 latency and request rate on Istio's metrics"),
+  defaultChecks: z
+    .boolean()
+    .default(true)
+    .describe("target 5xx ratio, p99 latency and request rate on Istio's metrics"),
   maxErrorRatio: z.number().min(0).max(1).default(0.01),
   maxP99LatencyMs: z.number().positive().default(1000),
   minRequestRate: z.number().min(0).default(0),

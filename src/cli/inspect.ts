@@ -1,0 +1,55 @@
+// Gathers a StatusView from the server: describe (execution status and the pending `analyze`
+// activity's heartbeat), the status query, and the result of a closed workflow.
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { AnalysisSummary } from '../../activities/contracts.js';
+import { statusQuery } from '../../workflows/definitions.js';
+import type { MigrationResult } from '../../workflows/status.js';
+import { overlayAnalysis, type StatusView } from './view.js';
+
+/** A query needs a worker; without one it would wait for the whole RPC timeout. */
+const QUERY_DEADLINE_MS = 10_000;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Why a workflow ended without a result: the failure's own message, not the client's wrapper. */
+export function failureMessage(error: unknown): string {
+  return error instanceof WorkflowFailedError && error.cause ? message(error.cause) : message(error);
+}
+
+export async function loadStatusView(client: Client, workflowId: string): Promise<StatusView> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  const view: StatusView = {
+    workflowId,
+    execution: {
+      status: description.status.name,
+      startTime: description.startTime.toISOString(),
+      closeTime: description.closeTime?.toISOString(),
+    },
+  };
+
+  const analyze = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === 'analyze');
+  const heartbeatPayloads = analyze?.heartbeatDetails?.payloads;
+  const heartbeat = heartbeatPayloads?.length
+    ? await decodeFromPayloadsAtIndex<AnalysisSummary>(client.options.loadedDataConverter, 0, heartbeatPayloads)
+    : undefined;
+
+  try {
+    const status = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(statusQuery));
+    view.status = overlayAnalysis(status, heartbeat);
+  } catch (error) {
+    view.queryError = message(error);
+  }
+
+  if (view.execution.status !== 'RUNNING') {
+    try {
+      view.result = (await handle.result()) as MigrationResult;
+    } catch (error) {
+      view.failure = failureMessage(error);
+    }
+  }
+  return view;
+}

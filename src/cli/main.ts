@@ -1,0 +1,97 @@
+// The `gateshift` command: a thin layer over the Temporal client. Exit codes: 0 done, 1 refused or
+// failed, 2 bad usage or input.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { approve, defaultUser, pause, resume, rollback } from './controls.js';
+import { CliExit } from './errors.js';
+import { listCommand } from './list.js';
+import { startCommand } from './start.js';
+import { statusCommand, watchCommand } from './status.js';
+
+function phaseIndex(value: string): number {
+  const index = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(index))
+    throw new InvalidArgumentError('must be a phase index (0, 1, 2, …)');
+  return index;
+}
+
+const byOption = () => new Option('--by <name>', 'who acts (GATESHIFT_USER, else the OS user)').default(defaultUser());
+
+const program = new Command('gateshift')
+  .description('start and steer gateshift migrations on Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, …)')
+  .exitOverride()
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('validate a migration input (JSON or YAML) and start its workflow')
+  .argument('<file>', 'migration input file')
+  .option('--id <id>', 'workflow id (default: gateshift-<first CLB id>-<UTC yyyymmdd-hhmmss>)')
+  .option('--wait', 'wait for the result; exit 1 unless the migration completed')
+  .action(startCommand);
+
+program
+  .command('approve')
+  .description('approve the next phase')
+  .argument('<id>', 'workflow id')
+  .addOption(byOption())
+  .option('--comment <text>', 'recorded with the approval')
+  .option('--phase <n>', 'the phase index you mean, refused if the migration is elsewhere', phaseIndex)
+  .action((id: string, options: { by: string; comment?: string; phase?: number }) => approve(id, options));
+
+program
+  .command('pause')
+  .description('hold the migration where it is')
+  .argument('<id>', 'workflow id')
+  .requiredOption('--reason <text>', 'why')
+  .addOption(byOption())
+  .action((id: string, options: { by: string; reason: string }) => pause(id, options));
+
+program
+  .command('resume')
+  .description('continue a paused migration')
+  .argument('<id>', 'workflow id')
+  .addOption(byOption())
+  .action((id: string, options: { by: string }) => resume(id, options));
+
+program
+  .command('rollback')
+  .description('restore 100/0 on every CLB and end the migration')
+  .argument('<id>', 'workflow id')
+  .requiredOption('--reason <text>', 'why')
+  .addOption(byOption())
+  .action((id: string, options: { by: string; reason: string }) => rollback(id, options));
+
+program
+  .command('status')
+  .description('show state, weights, soak, checks, analysis and the action log')
+  .argument('<id>', 'workflow id')
+  .option('--json', 'print the status as JSON')
+  .action(statusCommand);
+
+program
+  .command('watch')
+  .description('redraw the status until the migration ends')
+  .argument('<id>', 'workflow id')
+  .option('--interval <duration>', 'time between two redraws', '2s')
+  .action(watchCommand);
+
+program
+  .command('list')
+  .description('list migrations (running ones unless --all)')
+  .option('--all', 'include closed migrations')
+  .action(listCommand);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has printed the message or the help already.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof CliExit) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.code;
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

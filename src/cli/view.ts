@@ -1,0 +1,60 @@
+// What `status` and `watch` show: the workflow's own status query, overlaid with what only the
+// server knows (execution status, the running analysis activity's heartbeat, the final result).
+import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import type { AnalysisSummary } from '../../activities/contracts.js';
+import { type MigrationResult, type MigrationStatus, TERMINAL_STATES } from '../../workflows/status.js';
+
+export interface StatusView {
+  workflowId: string;
+  execution: { status: WorkflowExecutionStatusName; startTime: string; closeTime?: string };
+  /** The status query's answer, with the live analysis heartbeat overlaid. */
+  status?: MigrationStatus;
+  /** Why the status query did not answer (e.g. no worker is running). */
+  queryError?: string;
+  result?: MigrationResult;
+  /** How a workflow that did not return ended (failed, terminated, timed out, cancelled). */
+  failure?: string;
+}
+
+export function isFinished(view: StatusView): boolean {
+  return (
+    view.execution.status !== 'RUNNING' || (view.status !== undefined && TERMINAL_STATES.includes(view.status.state))
+  );
+}
+
+/** Time left in the soak: from `endsAt` when the soak is running, else the frozen remainder. */
+export function soakRemainingMs(soak: NonNullable<MigrationStatus['soak']>, now: Date): number {
+  if (soak.endsAt === undefined) return soak.remainingMs;
+  return Math.max(0, Date.parse(soak.endsAt) - now.getTime());
+}
+
+/**
+ * The workflow learns the analysis only when the activity returns; while a phase soaks, the
+ * activity's heartbeat holds newer samples. Per check the later sample wins.
+ */
+export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSummary | undefined): MigrationStatus {
+  if (!heartbeat) return status;
+  const known = status.analysis?.phase === status.phaseIndex ? status.analysis : null;
+  const samples = new Map((known?.samples ?? []).map((sample) => [sample.check, sample]));
+  for (const sample of heartbeat.samples) {
+    const current = samples.get(sample.check);
+    if (!current || Date.parse(sample.at) >= Date.parse(current.at)) samples.set(sample.check, sample);
+  }
+  const merged = [...samples.values()];
+  const times = [...merged.map((sample) => sample.at), ...(known ? [known.updatedAt] : [])];
+  const newest = times.reduce((latest, at) => (Date.parse(at) > Date.parse(latest) ? at : latest), times[0] ?? '');
+  const heartbeatIsNewer = heartbeat.evaluations >= (known?.evaluations ?? 0);
+  const breach = heartbeat.breach;
+  const breachKnown = breach && status.breaches.some((b) => b.check === breach.check && b.at === breach.at);
+  return {
+    ...status,
+    analysis: {
+      phase: status.phaseIndex,
+      verdict: heartbeatIsNewer || !known ? heartbeat.verdict : known.verdict,
+      evaluations: Math.max(heartbeat.evaluations, known?.evaluations ?? 0),
+      samples: merged,
+      updatedAt: newest,
+    },
+    breaches: breach && !breachKnown ? [...status.breaches, breach] : status.breaches,
+  };
+}

@@ -1,0 +1,354 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { refusalMessage } from '../../src/cli/controls.js';
+import { formatList, formatRefusal, formatResult, formatStatus, formatValue } from '../../src/cli/format.js';
+import { defaultWorkflowId } from '../../src/cli/start.js';
+import { startDetails, startedText, startSummary } from '../../src/cli/start-text.js';
+import { isFinished, overlayAnalysis, type StatusView, soakRemainingMs } from '../../src/cli/view.js';
+import { buildPlan } from '../../src/plan/index.js';
+import type { MigrationResult, MigrationStatus } from '../../workflows/status.js';
+
+const NOW = new Date('2025-06-01T12:00:00Z');
+const MINUTE = 60_000;
+const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * MINUTE).toISOString();
+
+function soakingStatus(): MigrationStatus {
+  return {
+    migrationId: 'gateshift-lb-bp1onpskfeceg-20250601-100000',
+    title: 'bookinfo ingress to ASM',
+    state: 'soaking',
+    phaseIndex: 2,
+    phaseCount: 5,
+    phaseName: 'half',
+    desired: { source: 50, target: 50 },
+    effective: [
+      {
+        loadBalancerId: 'lb-bp1onpskfeceg',
+        desired: { source: 50, target: 50 },
+        expected: { source: 50, target: 50 },
+        effective: { source: 50, target: 50 },
+        groups: [
+          { id: 'rsp-bp1r4xk8a', sourceBackends: 2, targetBackends: 2, sourceWeightSum: 50, targetWeightSum: 50 },
+        ],
+        agrees: true,
+      },
+      {
+        loadBalancerId: 'lb-bp1internal',
+        desired: { source: 50, target: 50 },
+        expected: { source: 50.5, target: 49.5 },
+        effective: { source: 100, target: 0 },
+        groups: [],
+        agrees: false,
+        diff: 'rsp-bp1r4xk8c: target pods have weight 0',
+      },
+    ],
+    soak: { totalMs: 120 * MINUTE, remainingMs: 50 * MINUTE, endsAt: at(37) },
+    waitingFor: 'soak of phase 2 (half) to end',
+    preflight: [
+      {
+        item: 'CLB reusable',
+        ok: true,
+        why: 'no kubernetes.do.not.delete or ack.aliyun.com tag',
+        loadBalancerId: 'lb-bp1onpskfeceg',
+      },
+      {
+        item: 'target pods are backends',
+        ok: false,
+        why: 'rsp-bp1r4xk8c lacks 1 of 2 pods',
+        fix: 'check the vgroup-port annotation',
+      },
+    ],
+    analysis: {
+      phase: 2,
+      verdict: 'pass',
+      evaluations: 12,
+      samples: [
+        { check: 'target-5xx-ratio', value: 0.001234, pass: true, at: at(-5) },
+        { check: 'target-p99-latency-ms', value: 240, pass: true, at: at(-5) },
+      ],
+      updatedAt: at(-5),
+    },
+    breaches: [
+      {
+        check: 'target-p99-latency-ms',
+        value: 1450,
+        threshold: 1000,
+        pass: '<',
+        consecutive: 1,
+        at: at(-30),
+        message: 'p99 latency 1450 ms is not < 1000',
+      },
+    ],
+    actions: [
+      {
+        kind: 'approve',
+        by: 'alice',
+        at: at(-83),
+        phase: 1,
+        state: 'waiting-approval',
+        reason: 'canary is clean',
+        via: 'update',
+        outcome: 'accepted',
+      },
+      {
+        kind: 'approve',
+        by: 'bob',
+        at: at(-10),
+        phase: 2,
+        state: 'soaking',
+        via: 'signal',
+        outcome: 'refused',
+        refusal: 'phase 2 is soaking, 47m left',
+      },
+    ],
+    writes: [],
+    startedAt: at(-120),
+    updatedAt: at(-5),
+  };
+}
+
+function runningView(status: MigrationStatus): StatusView {
+  return { workflowId: status.migrationId, execution: { status: 'RUNNING', startTime: status.startedAt }, status };
+}
+
+const rolledBack: MigrationResult = {
+  outcome: 'rolled-back',
+  migrationId: 'gateshift-lb-bp1onpskfeceg-20250601-100000',
+  phaseReached: 2,
+  finalWeights: { source: 100, target: 0 },
+  effective: [],
+  rollback: {
+    by: 'carol',
+    reason: 'checkout errors in the target gateway',
+    at: at(-1),
+    fromState: 'soaking',
+    fromPhase: 2,
+  },
+  actions: [],
+  breaches: [],
+};
+
+describe('formatStatus', () => {
+  it('shows a soaking phase with the time left from endsAt', () => {
+    const text = formatStatus(runningView(soakingStatus()), NOW);
+    expect(text).toContain('migration gateshift-lb-bp1onpskfeceg-20250601-100000 (bookinfo ingress to ASM)');
+    expect(text).toContain('state     soaking');
+    expect(text).toContain('phase     2/4 half');
+    expect(text).toContain('desired   source 50, target 50');
+    expect(text).toContain('soak      37m left of 2h, ends 2025-06-01 12:37:00Z');
+    expect(text).toContain('waiting   for soak of phase 2 (half) to end');
+  });
+
+  it('compares expected and effective shares per CLB', () => {
+    const text = formatStatus(runningView(soakingStatus()), NOW);
+    expect(text).toMatch(/lb-bp1onpskfeceg\s+desired 50\/50\s+expected 50\/50\s+effective 50\/50\s+agrees/);
+    expect(text).toMatch(
+      /lb-bp1internal\s+desired 50\/50\s+expected 50.5\/49.5\s+effective 100\/0\s+DISAGREES: rsp-bp1r4xk8c/,
+    );
+  });
+
+  it('lists the preflight checklist with the fix of what failed', () => {
+    const text = formatStatus(runningView(soakingStatus()), NOW);
+    expect(text).toContain('ok    [lb-bp1onpskfeceg] CLB reusable: no kubernetes.do.not.delete or ack.aliyun.com tag');
+    expect(text).toContain(
+      'FAIL  target pods are backends: rsp-bp1r4xk8c lacks 1 of 2 pods\n        fix: check the vgroup-port annotation',
+    );
+  });
+
+  it('shows the analysis samples, the breaches and the action log', () => {
+    const text = formatStatus(runningView(soakingStatus()), NOW);
+    expect(text).toContain('analysis of phase 2: pass, 12 evaluations, updated 2025-06-01 11:55:00Z');
+    expect(text).toMatch(/ok\s+target-5xx-ratio\s+0\.001234\s+2025-06-01 11:55:00Z/);
+    expect(text).toMatch(
+      /target-p99-latency-ms\s+1450 \(must be < 1000\)\s+1 in a row\s+p99 latency 1450 ms is not < 1000/,
+    );
+    expect(text).toMatch(
+      /2025-06-01 10:37:00Z\s+alice\s+approve\s+phase 1 \(waiting-approval\)\s+canary is clean\s+accepted via update/,
+    );
+    expect(text).toMatch(/bob\s+approve\s+phase 2 \(soaking\)\s+-\s+refused via signal: phase 2 is soaking, 47m left/);
+  });
+
+  it('uses the frozen remainder when the soak has no end time (paused)', () => {
+    const status: MigrationStatus = {
+      ...soakingStatus(),
+      state: 'paused',
+      pausedFrom: 'soaking',
+      soak: { totalMs: 120 * MINUTE, remainingMs: 37 * MINUTE + 30_000 },
+    };
+    const text = formatStatus(runningView(status), NOW);
+    expect(text).toContain('state     paused (from soaking)');
+    expect(text).toContain('soak      37m 30s left of 2h\n');
+  });
+
+  it('shows how a closed workflow ended', () => {
+    const status: MigrationStatus = { ...soakingStatus(), state: 'rolled-back', waitingFor: null };
+    const closed: StatusView = {
+      ...runningView(status),
+      execution: { status: 'COMPLETED', startTime: at(-120), closeTime: at(-1) },
+      result: rolledBack,
+    };
+    const text = formatStatus(closed, NOW);
+    expect(text).toContain('workflow  COMPLETED, started 2025-06-01 10:00:00Z, closed 2025-06-01 11:59:00Z');
+    expect(text).toContain(
+      'result    rolled back by carol at 2025-06-01 11:59:00Z from soaking in phase 2: checkout errors',
+    );
+    expect(text).not.toContain('soak ');
+
+    const failed: StatusView = {
+      workflowId: 'm',
+      execution: { status: 'FAILED', startTime: at(-120), closeTime: at(-1) },
+      failure: 'invalid input: phases[1].targetWeight: must not decrease',
+      queryError: 'no worker',
+    };
+    expect(formatStatus(failed, NOW)).toContain('failure   invalid input: phases[1].targetWeight: must not decrease');
+    expect(formatStatus(failed, NOW)).toContain('status    unavailable: no worker');
+  });
+});
+
+describe('formatResult', () => {
+  it('names the actor and the reason of a rollback', () => {
+    expect(formatResult(rolledBack)).toBe(
+      'rolled back by carol at 2025-06-01 11:59:00Z from soaking in phase 2: checkout errors in the target gateway; weights 100/0',
+    );
+  });
+
+  it('says where a completed migration ended', () => {
+    const completed: MigrationResult = {
+      ...rolledBack,
+      outcome: 'completed',
+      phaseReached: 4,
+      finalWeights: { source: 0, target: 100 },
+    };
+    delete completed.rollback;
+    expect(formatResult(completed)).toBe('completed at phase 4, weights 0/100');
+  });
+});
+
+describe('refusals', () => {
+  it('prints the validator message once after "refused:"', () => {
+    expect(formatRefusal('approve refused: phase 2 is soaking, 37m left')).toBe(
+      'refused: phase 2 is soaking, 37m left',
+    );
+    expect(formatRefusal('the migration is paused')).toBe('refused: the migration is paused');
+  });
+
+  it('takes the message from the failure inside WorkflowUpdateFailedError', () => {
+    const cause = ApplicationFailure.create({ message: 'approve refused: phase 2 is soaking, 37m left' });
+    expect(refusalMessage(new WorkflowUpdateFailedError('Workflow Update failed', cause))).toBe(
+      'approve refused: phase 2 is soaking, 37m left',
+    );
+    expect(refusalMessage(new Error('workflow execution already completed'))).toBeUndefined();
+  });
+});
+
+describe('view', () => {
+  it('computes the soak left from endsAt and never goes below zero', () => {
+    expect(soakRemainingMs({ totalMs: 120 * MINUTE, remainingMs: 99, endsAt: at(37) }, NOW)).toBe(37 * MINUTE);
+    expect(soakRemainingMs({ totalMs: 120 * MINUTE, remainingMs: 99, endsAt: at(-1) }, NOW)).toBe(0);
+    expect(soakRemainingMs({ totalMs: 120 * MINUTE, remainingMs: 99 }, NOW)).toBe(99);
+  });
+
+  it("overlays the analyze activity's heartbeat: newer samples win per check", () => {
+    const status = soakingStatus();
+    const overlaid = overlayAnalysis(status, {
+      verdict: 'failing',
+      evaluations: 15,
+      samples: [{ check: 'target-p99-latency-ms', value: 1210, pass: false, at: at(-1) }],
+      breach: undefined,
+    });
+    expect(overlaid.analysis?.verdict).toBe('failing');
+    expect(overlaid.analysis?.evaluations).toBe(15);
+    expect(overlaid.analysis?.updatedAt).toBe(at(-1));
+    expect(overlaid.analysis?.samples).toEqual([
+      { check: 'target-5xx-ratio', value: 0.001234, pass: true, at: at(-5) },
+      { check: 'target-p99-latency-ms', value: 1210, pass: false, at: at(-1) },
+    ]);
+    expect(overlayAnalysis(status, undefined)).toBe(status);
+  });
+
+  it('adds a breach the workflow has not recorded yet, once', () => {
+    const status = soakingStatus();
+    const known = status.breaches[0];
+    if (!known) throw new Error('fixture has a breach');
+    const fresh = { ...known, at: at(-1), consecutive: 3 };
+    const summary = { verdict: 'breach' as const, evaluations: 15, samples: [], breach: fresh };
+    expect(overlayAnalysis(status, summary).breaches).toEqual([known, fresh]);
+    expect(overlayAnalysis(status, { ...summary, breach: known }).breaches).toEqual([known]);
+  });
+
+  it('is finished when the state is terminal or the workflow closed', () => {
+    expect(isFinished(runningView(soakingStatus()))).toBe(false);
+    expect(isFinished(runningView({ ...soakingStatus(), state: 'completed' }))).toBe(true);
+    expect(isFinished({ workflowId: 'm', execution: { status: 'TERMINATED', startTime: at(-1) } })).toBe(true);
+  });
+});
+
+describe('start texts', () => {
+  const plan = buildPlan({
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: { namespace: 'istio-system', service: 'ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
+    loadBalancers: [
+      { id: 'lb-bp1onpskfeceg', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8a', port: 80 }] },
+      { id: 'lb-bp1internal', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8c', port: 80 }] },
+    ],
+  });
+
+  it('names the workflow after the first CLB and the UTC start time', () => {
+    expect(defaultWorkflowId(plan, new Date('2025-06-01T09:05:07.123Z'))).toBe(
+      'gateshift-lb-bp1onpskfeceg-20250601-090507',
+    );
+  });
+
+  it('summarises the CLBs and gateways unless there is a title', () => {
+    expect(startSummary(plan)).toBe(
+      'lb-bp1onpskfeceg, lb-bp1internal: istio-system/istio-ingressgateway → istio-system/ingressgateway-asm',
+    );
+    expect(startSummary({ ...plan, title: 'bookinfo to ASM' })).toBe('bookinfo to ASM');
+  });
+
+  it('details the phases as a markdown table', () => {
+    const details = startDetails(plan);
+    expect(details).toContain('| # | phase | source weight | target weight | soak | approval |');
+    expect(details).toContain('| 1 | canary | 90 | 10 | 1h | manual |');
+    expect(details).toContain('| 4 | final | 0 | 100 | 1h | manual |');
+  });
+
+  it('prints the exact commands to approve and watch', () => {
+    const text = startedText('gateshift-lb-bp1onpskfeceg-20250601-090507');
+    expect(text).toContain('gateshift approve gateshift-lb-bp1onpskfeceg-20250601-090507\n');
+    expect(text).toContain(
+      `temporal workflow signal --workflow-id gateshift-lb-bp1onpskfeceg-20250601-090507 --name approve --input '{"by":"you"}'`,
+    );
+    expect(text).toContain('gateshift watch gateshift-lb-bp1onpskfeceg-20250601-090507\n');
+    expect(startedText("it's mine")).toContain(`gateshift watch 'it'\\''s mine'`);
+  });
+});
+
+describe('formatList and values', () => {
+  it('aligns the list columns', () => {
+    const text = formatList([
+      {
+        workflowId: 'gateshift-lb-a-20250601-090507',
+        state: 'soaking',
+        phase: 2,
+        clbIds: ['lb-a', 'lb-b'],
+        startTime: at(-120),
+      },
+      { workflowId: 'm2', clbIds: [], startTime: at(-5) },
+    ]);
+    expect(text.split('\n')).toEqual([
+      'ID                              STATE    PHASE  CLBS       STARTED',
+      'gateshift-lb-a-20250601-090507  soaking  2      lb-a,lb-b  2025-06-01 10:00:00Z',
+      'm2                              -        -      -          2025-06-01 11:55:00Z',
+      '',
+    ]);
+    expect(formatList([])).toBe('no migrations\n');
+  });
+
+  it('shows missing data as such and keeps four significant digits', () => {
+    expect(formatValue(null)).toBe('no data');
+    expect(formatValue(0.0123456)).toBe('0.01235');
+    expect(formatValue(1450)).toBe('1450');
+  });
+});

@@ -1,0 +1,32 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { drive, FakeWorld, lbInput, startMigration, startTestServer, withWorker } from './harness.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTestServer();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+it('runs the default plan with its real soak durations to 0/100 in seconds, approved by a human', async () => {
+  const world = new FakeWorld();
+  const started = Date.now();
+  const result = await withWorker(env, world, async () => {
+    const handle = await startMigration(env, lbInput(['lb-a1', 'lb-b1']));
+    await drive(env, handle);
+    return handle.result();
+  });
+  const wallMs = Date.now() - started;
+  expect(result.outcome).toBe('completed');
+  expect(result.finalWeights).toEqual({ source: 0, target: 100 });
+  expect(world.current('lb-a1')).toEqual({ source: 0, target: 100 });
+  expect(world.current('lb-b1')).toEqual({ source: 0, target: 100 });
+  expect(result.actions.filter((a) => a.kind === 'approve' && a.outcome === 'accepted').map((a) => a.phase)).toEqual([
+    1, 2, 3, 4,
+  ]);
+  expect(world.violations).toEqual([]);
+  console.log(`default plan (1h/2h/1h/1h soaks) wall time: ${wallMs} ms`);
+  expect(wallMs).toBeLessThan(60_000);
+});

@@ -1,0 +1,144 @@
+// Starts the Java time-skipping test server, a worker with the fake world's activities, and gives the
+// tests a client that drives migrations the way an approver would.
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { findTestServer } from '../../scripts/tools/test-server.js';
+import type { MigrationInput } from '../../src/plan/index.js';
+import {
+  approveUpdate,
+  MIGRATION_WORKFLOW,
+  SEARCH_ATTRIBUTE_TYPES,
+  statusQuery,
+  TASK_QUEUE,
+} from '../../workflows/definitions.js';
+import type { MigrationResult, MigrationStatus } from '../../workflows/status.js';
+import { FakeWorld } from './fake-world.js';
+
+const INDEXED = temporal.api.enums.v1.IndexedValueType;
+const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: INDEXED.INDEXED_VALUE_TYPE_KEYWORD,
+  Int: INDEXED.INDEXED_VALUE_TYPE_INT,
+  KeywordList: INDEXED.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+export async function startTestServer(): Promise<TestWorkflowEnvironment> {
+  const path = findTestServer();
+  if (!path) throw new Error('the Temporal test server is not installed: run `npm run setup`');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, TYPES[type] as number]),
+    ),
+  });
+  return env;
+}
+
+export type Handle = WorkflowHandle<(input: MigrationInput) => Promise<MigrationResult>>;
+
+/** Runs `body` with a worker whose activities act on `world`. */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  world: FakeWorld,
+  body: () => Promise<T>,
+): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: TASK_QUEUE,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: world.activities(),
+    maxHeartbeatThrottleInterval: '1s',
+    sinks: world.sinks(),
+  });
+  return worker.runUntil(body);
+}
+
+let counter = 0;
+export async function startMigration(
+  env: TestWorkflowEnvironment,
+  input: MigrationInput,
+  id?: string,
+): Promise<Handle> {
+  counter += 1;
+  return env.client.workflow.start(MIGRATION_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: id ?? `test-${process.pid}-${counter}`,
+    args: [input],
+  }) as Promise<Handle>;
+}
+
+export function status(handle: Handle): Promise<MigrationStatus> {
+  return handle.query(statusQuery);
+}
+
+/** Polls the status query (time does not skip meanwhile) until `predicate` holds. */
+export async function waitFor(
+  handle: Handle,
+  predicate: (s: MigrationStatus) => boolean,
+  what = 'condition',
+): Promise<MigrationStatus> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const current = await status(handle);
+    if (predicate(current)) return current;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; status: ${JSON.stringify(current, null, 1).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const TERMINAL = ['completed', 'rolled-back', 'failed'];
+
+/**
+ * Drives a migration as an approver would while time skips: approves each gate (when `approve`),
+ * skips the test server's clock through each soak, and stops at a terminal state or when `until`
+ * holds. Time only skips inside env.sleep: waiting for a human with nothing scheduled would
+ * otherwise skip straight to the workflow's execution timeout.
+ */
+export async function drive(
+  env: TestWorkflowEnvironment,
+  handle: Handle,
+  options: { approve?: boolean; by?: string; until?: (s: MigrationStatus) => boolean } = {},
+): Promise<MigrationStatus> {
+  const { approve = true, by = 'alice' } = options;
+  for (;;) {
+    const current = await status(handle);
+    if (TERMINAL.includes(current.state) || options.until?.(current)) return current;
+    if (current.state === 'waiting-approval') {
+      if (!approve) throw new Error(`migration waits for ${current.waitingFor}`);
+      await handle.executeUpdate(approveUpdate, { args: [{ by, comment: 'looks good' }] });
+    } else if (current.state === 'soaking' && current.soak) {
+      await env.sleep(Math.max(1000, current.soak.remainingMs));
+    } else {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+export function lbInput(ids: string[] = ['lb-test1']): MigrationInput {
+  return {
+    title: 'istio → asm',
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: {
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway-asm',
+      selector: { istio: 'ingressgateway-asm' },
+    },
+    loadBalancers: ids.map((id, i) => ({
+      id,
+      region: 'cn-hangzhou',
+      vServerGroups: [
+        { id: `rsp-${i}a`, port: 80 },
+        { id: `rsp-${i}b`, port: 443 },
+      ],
+    })),
+  };
+}
+
+export { FakeWorld };

@@ -1,0 +1,32 @@
+// Activity stubs with the timeouts and retry policies each kind of side effect needs. Writes and
+// reads retry without limit (an API server or CLB outage is waited out, not failed); errors that no
+// retry can fix are thrown by the activities as non-retryable.
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { MigrationActivities } from '../activities/contracts.js';
+import type { MigrationPlan } from '../src/plan/plan.js';
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
+
+export function migrationActivities(plan: MigrationPlan) {
+  const { preflight, applyWeights, describeLeaseHolder } = proxyActivities<
+    Pick<MigrationActivities, 'preflight' | 'applyWeights' | 'describeLeaseHolder'>
+  >({
+    startToCloseTimeout: '5m',
+    retry,
+  });
+  // Verification polls the CLB up to the plan's timeout and heartbeats, so a rollback can cancel it.
+  const { verifyWeights } = proxyActivities<Pick<MigrationActivities, 'verifyWeights'>>({
+    startToCloseTimeout: plan.verifyTimeoutMs + 60_000,
+    heartbeatTimeout: '30s',
+    retry,
+  });
+  // Analysis runs for the whole soak (and a pause); an attempt lost with its worker is noticed by the
+  // heartbeat timeout and started again, without adding to the history.
+  const { analyze } = proxyActivities<Pick<MigrationActivities, 'analyze'>>({
+    startToCloseTimeout: '24h',
+    heartbeatTimeout: Math.max(30_000, plan.analysis.intervalMs * 3),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+  return { preflight, applyWeights, describeLeaseHolder, verifyWeights, analyze };
+}
