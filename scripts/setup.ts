@@ -2,12 +2,15 @@
 // outside the clone. A tool already on PATH or named by its environment variable wins.
 import { Command } from 'commander';
 import { setQuiet } from './tools/cache.js';
+import { ensureEtcd, ensureKubeApiserver } from './tools/kube.js';
 import { ensureTemporalCli } from './tools/temporal-cli.js';
 import { ensureTestServer } from './tools/test-server.js';
 
 const installers: Record<string, () => Promise<string>> = {
   'temporal-cli': ensureTemporalCli,
   'temporal-test-server': ensureTestServer,
+  'kube-apiserver': ensureKubeApiserver,
+  etcd: ensureEtcd,
 };
 
 const program = new Command('setup')

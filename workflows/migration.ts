@@ -7,8 +7,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  type ChildWorkflowHandle,
   condition,
-  getExternalWorkflowHandle,
   isCancellation,
   ParentClosePolicy,
   proxySinks,
@@ -192,13 +192,16 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
         const target = gateFor !== null && gateFor >= plan.phases.length ? 'completion' : phaseLabel(gateFor ?? 0);
         return `approved ${target} by ${input.by}`;
       }
-      case 'pause':
+      case 'pause': {
+        const where =
+          stage === 'soaking'
+            ? `${phaseLabel(status.phaseIndex)}; soak clock stopped with ${formatDuration(soakLeft())} left`
+            : `at ${stage}`;
         paused = { by: input.by, reason: (input as PauseInput).reason };
-        publish();
-        return `paused ${stage === 'soaking' ? `${phaseLabel(status.phaseIndex)}; soak clock stopped with ${formatDuration(soakLeft())} left` : `at ${stage}`}`;
+        return `paused ${where}`;
+      }
       case 'resume':
         paused = undefined;
-        publish();
         return `resumed ${stage}`;
       case 'rollback':
         requestRollback(input.by, (input as RollbackInput).reason, 'manual');
@@ -307,15 +310,20 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
     if (paused) await condition(() => !paused);
   }
 
+  const leases: ChildWorkflowHandle<typeof clbLease>[] = [];
   async function acquireLeases(): Promise<void> {
     for (const lb of plan.loadBalancers) {
       try {
-        await startChild(clbLease, {
-          workflowId: leaseWorkflowId(lb.id),
-          args: [{ holder: migrationId, loadBalancerId: lb.id }],
-          parentClosePolicy: ParentClosePolicy.TERMINATE,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        });
+        // Outside the cancellable scope: cancelling the migration rolls back first, holding its CLBs.
+        const lease = await CancellationScope.nonCancellable(() =>
+          startChild(clbLease, {
+            workflowId: leaseWorkflowId(lb.id),
+            args: [{ holder: migrationId, loadBalancerId: lb.id }],
+            parentClosePolicy: ParentClosePolicy.TERMINATE,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          }),
+        );
+        leases.push(lease);
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         const holder = await acts.describeLeaseHolder(lb.id);
@@ -329,9 +337,13 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
     }
   }
 
+  /** Ends the leases and waits until they are closed, so a new migration of these CLBs can start at once. */
   async function releaseLeases(): Promise<void> {
     await Promise.all(
-      plan.loadBalancers.map((lb) => getExternalWorkflowHandle(leaseWorkflowId(lb.id)).signal(releaseLeaseSignal)),
+      leases.map(async (lease) => {
+        await lease.signal(releaseLeaseSignal);
+        await lease.result();
+      }),
     );
   }
 
@@ -546,7 +558,13 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
     }
   }
 
-  await acquireLeases();
+  try {
+    await acquireLeases();
+  } catch (error) {
+    status.error = errorMessage(error);
+    enter('failed');
+    throw error;
+  }
   try {
     await forward.run(forwardPath);
   } catch (error) {

@@ -44,10 +44,26 @@ export interface QueryVariables {
   window: string;
 }
 
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+const VARIABLE_NAMES: readonly string[] = [
+  'workload',
+  'namespace',
+  'sourceWorkload',
+  'sourceNamespace',
+  'window',
+] satisfies (keyof QueryVariables)[];
+
+/** The {{name}} placeholders of a query that renderQuery would not replace; validation refuses them. */
+export function unknownPlaceholders(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)]
+    .filter((match) => !VARIABLE_NAMES.includes(match[1] as string))
+    .map((match) => match[0]);
+}
+
 /** Replaces {{name}} placeholders; an unknown placeholder is left as is so Prometheus reports it. */
 export function renderQuery(template: string, variables: QueryVariables): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-    key in variables ? variables[key as keyof QueryVariables] : whole,
+  return template.replace(PLACEHOLDER, (whole, key: string) =>
+    VARIABLE_NAMES.includes(key) ? variables[key as keyof QueryVariables] : whole,
   );
 }
 

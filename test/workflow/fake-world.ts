@@ -35,6 +35,7 @@ export class FakeWorld {
   pods = { source: 3, target: 2 };
   /** Real milliseconds verification takes, heartbeating, so a test can roll back mid-verification. */
   verifyDelayMs = 0;
+  /** When false, the CLB never shows a phase's weights (a stalled CCM); rollbacks still converge. */
   verifyAgrees = true;
   preflight: PreflightReport = {
     ok: true,
@@ -74,12 +75,13 @@ export class FakeWorld {
     const actual = this.current(loadBalancerId);
     const expected = expectedShares(request.weights, this.pods.source, this.pods.target);
     const effective = expectedShares(actual, this.pods.source, this.pods.target);
-    const agrees = this.verifyAgrees && expected.target === effective.target;
+    const converges = this.verifyAgrees || request.purpose === 'rollback';
+    const agrees = converges && expected.target === effective.target;
     return {
       loadBalancerId,
       desired: request.weights,
       expected,
-      effective: this.verifyAgrees ? effective : { source: 100, target: 0 },
+      effective: converges ? effective : { source: 100, target: 0 },
       groups: [],
       agrees,
       diff: agrees ? undefined : `expected target share ${expected.target}%, CLB reports ${effective.target}%`,

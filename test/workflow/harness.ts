@@ -1,6 +1,10 @@
 // Starts the Java time-skipping test server, a worker with the fake world's activities, and gives the
 // tests a client that drives migrations the way an approver would.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -107,9 +111,12 @@ export async function drive(
   options: { approve?: boolean; by?: string; until?: (s: MigrationStatus) => boolean } = {},
 ): Promise<MigrationStatus> {
   const { approve = true, by = 'alice' } = options;
-  for (;;) {
+  for (let round = 1; ; round++) {
     const current = await status(handle);
     if (TERMINAL.includes(current.state) || options.until?.(current)) return current;
+    if (round % 100 === 0 && (await handle.describe()).status.name !== 'RUNNING') {
+      throw new Error(`the workflow closed in state ${current.state}: ${current.error ?? ''}`);
+    }
     if (current.state === 'waiting-approval') {
       if (!approve) throw new Error(`migration waits for ${current.waitingFor}`);
       await handle.executeUpdate(approveUpdate, { args: [{ by, comment: 'looks good' }] });
@@ -142,3 +149,44 @@ export function lbInput(ids: string[] = ['lb-test1']): MigrationInput {
 }
 
 export { FakeWorld };
+
+/**
+ * The invariants every recorded write must keep: never every gateway at 0 on a CLB; phase writes in
+ * plan order (the target share only grows); a rollback raises the source before lowering the target.
+ */
+export function invariantViolations(world: FakeWorld): string[] {
+  const problems = [...world.violations];
+  const byMigration = new Map<string, FakeWorld['writes']>();
+  for (const write of world.writes) {
+    const key = `${write.migrationId}/${write.loadBalancerId}`;
+    byMigration.set(key, [...(byMigration.get(key) ?? []), write]);
+  }
+  for (const [key, writes] of byMigration) {
+    let lastTarget = -1;
+    let lastPhase = -1;
+    for (const write of writes.filter((w) => w.purpose === 'phase')) {
+      if (write.phaseIndex < lastPhase)
+        problems.push(`${key}: phase ${write.phaseIndex} written after phase ${lastPhase}`);
+      if (write.side === 'target' && write.weight < lastTarget)
+        problems.push(`${key}: target weight went down to ${write.weight} outside a rollback`);
+      if (write.side === 'target') lastTarget = write.weight;
+      lastPhase = write.phaseIndex;
+    }
+    const rollback = writes.filter((w) => w.purpose === 'rollback');
+    const firstTarget = rollback.findIndex((w) => w.side === 'target');
+    const firstSource = rollback.findIndex((w) => w.side === 'source');
+    if (firstTarget !== -1 && firstSource !== -1 && firstTarget < firstSource)
+      problems.push(`${key}: rollback lowered the target before raising the source`);
+  }
+  return problems;
+}
+
+const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
+
+/** With GATESHIFT_RECORD_HISTORIES=1, keeps the history as a replay fixture (test/fixtures/histories). */
+export async function keepHistory(handle: Handle, name: string): Promise<void> {
+  if (process.env.GATESHIFT_RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  mkdirSync(HISTORIES, { recursive: true });
+  writeFileSync(join(HISTORIES, `${name}.json`), JSON.stringify(historyToJSON(history), null, 1));
+}

@@ -1,0 +1,140 @@
+// Effective weights: what share of new connections each gateway gets from a CLB, computed from the
+// backend weights the CLB reports, next to what the CCM's arithmetic predicts for the annotation
+// weights and the pod counts, backend by backend, with a readable account of every difference.
+import { effectiveShares, perBackendWeight, type Side, type SideWeights } from '../../src/plan/weights.js';
+import type { EffectiveWeights, VServerGroupWeights } from '../contracts.js';
+import type { ClbBackend, ClbVServerGroupBackends } from './models.js';
+
+/** How to recognise one gateway's backends in a vServer group; give either or both. */
+export interface GatewayBackends {
+  /** IPs of the gateway's ready pods: in ENI mode each must be a backend of every group. */
+  podIps?: readonly string[];
+  /** The gateway Service as the CCM writes it into backend descriptions. */
+  service?: { namespace: string; name: string; clusterId?: string };
+}
+
+export interface EffectiveWeightsInput {
+  loadBalancerId: string;
+  groups: readonly ClbVServerGroupBackends[];
+  /** The annotation weights written on the two Services. */
+  desired: SideWeights;
+  source: GatewayBackends;
+  target: GatewayBackends;
+}
+
+export interface BackendDescription {
+  port: string;
+  service: string;
+  namespace: string;
+  clusterId: string;
+}
+
+/** `k8s/<port>/<svc>/<ns>/<clusterId>`; anything else is a backend the CCM does not own. */
+export function parseBackendDescription(description: string | undefined): BackendDescription | undefined {
+  const parts = description?.split('/');
+  if (parts?.length !== 5 || parts[0] !== 'k8s') return undefined;
+  const [, port = '', service = '', namespace = '', clusterId = ''] = parts;
+  return { port, service, namespace, clusterId };
+}
+
+function belongsTo(backend: ClbBackend, gateway: GatewayBackends): boolean {
+  if (backend.serverIp !== undefined && gateway.podIps?.includes(backend.serverIp)) return true;
+  const owner = parseBackendDescription(backend.description);
+  const service = gateway.service;
+  return (
+    owner !== undefined &&
+    service !== undefined &&
+    owner.service === service.name &&
+    owner.namespace === service.namespace &&
+    (service.clusterId === undefined || owner.clusterId === service.clusterId)
+  );
+}
+
+/** A backend both gateways could claim counts for the source. */
+function sideOf(backend: ClbBackend, input: EffectiveWeightsInput): Side | undefined {
+  if (belongsTo(backend, input.source)) return 'source';
+  return belongsTo(backend, input.target) ? 'target' : undefined;
+}
+
+const SIDES: readonly Side[] = ['source', 'target'];
+const address = (backend: ClbBackend) => `${backend.serverIp ?? backend.serverId}:${backend.port}`;
+const percent = (shares: SideWeights) => `source ${shares.source}% / target ${shares.target}%`;
+
+interface GroupComparison {
+  weights: VServerGroupWeights;
+  expectedSums: SideWeights;
+  problems: string[];
+}
+
+function compareGroup(group: ClbVServerGroupBackends, input: EffectiveWeightsInput): GroupComparison {
+  const reported = { source: 0, target: 0 };
+  const counted = { source: 0, target: 0 };
+  const expectedSums = { source: 0, target: 0 };
+  const problems: string[] = [];
+  for (const side of SIDES) {
+    const gateway = input[side];
+    const members = group.backends.filter((backend) => sideOf(backend, input) === side);
+    const pods = gateway.podIps ? [...new Set(gateway.podIps)] : undefined;
+    const count = pods?.length ?? members.length;
+    const expected = perBackendWeight(input.desired[side], count);
+    expectedSums[side] = expected * count;
+    counted[side] = members.length;
+    reported[side] = members.reduce((sum, backend) => sum + backend.weight, 0);
+    // A backend of a pod that is gone or not ready only matters while it still takes traffic.
+    for (const backend of members) {
+      const stale = pods !== undefined && !pods.includes(backend.serverIp ?? '');
+      if (stale && backend.weight > 0)
+        problems.push(`${side} ${address(backend)} has weight ${backend.weight} but is not a ready ${side} pod`);
+      else if (!stale && backend.weight !== expected)
+        problems.push(`${side} ${address(backend)} has weight ${backend.weight}, expected ${expected}`);
+    }
+    for (const ip of pods ?? []) {
+      if (!members.some((backend) => backend.serverIp === ip))
+        problems.push(`${side} pod ${ip} is not a backend (expected weight ${expected})`);
+    }
+  }
+  return {
+    weights: {
+      id: group.id,
+      sourceBackends: counted.source,
+      targetBackends: counted.target,
+      sourceWeightSum: reported.source,
+      targetWeightSum: reported.target,
+    },
+    expectedSums,
+    problems: problems.map((problem) => `${group.id}: ${problem}`),
+  };
+}
+
+/**
+ * Compares every vServer group's backends with the CCM's arithmetic. The shares of the whole CLB add
+ * the groups' weight sums; each group is also held to the exact per-backend weight on its own.
+ */
+export function computeEffectiveWeights(input: EffectiveWeightsInput): EffectiveWeights {
+  const comparisons = input.groups.map((group) => compareGroup(group, input));
+  const total = (pick: (comparison: GroupComparison) => number) =>
+    comparisons.reduce((sum, comparison) => sum + pick(comparison), 0);
+  const expected = effectiveShares(
+    total((c) => c.expectedSums.source),
+    total((c) => c.expectedSums.target),
+  );
+  const effective = effectiveShares(
+    total((c) => c.weights.sourceWeightSum),
+    total((c) => c.weights.targetWeightSum),
+  );
+  const problems = comparisons.flatMap((comparison) => comparison.problems);
+  if (comparisons.length === 0) problems.push('no vServer group was read');
+  const result: EffectiveWeights = {
+    loadBalancerId: input.loadBalancerId,
+    desired: input.desired,
+    expected,
+    effective,
+    groups: comparisons.map((comparison) => comparison.weights),
+    agrees: problems.length === 0,
+  };
+  if (problems.length > 0)
+    result.diff = [`${input.loadBalancerId}: expected ${percent(expected)}, the CLB applies ${percent(effective)}`]
+      .concat(problems.map((problem) => `  ${problem}`))
+      .join('\n');
+  return result;
+}

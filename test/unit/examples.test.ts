@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { buildPlan } from '../../src/plan/index.js';
+
+const example = (name: string) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+
+describe('the examples', () => {
+  it('migration.yaml is the default plan for one CLB with two vServer groups', () => {
+    const raw = YAML.parse(example('migration.yaml'));
+    const plan = buildPlan(raw);
+    const { phases: _phases, approval: _approval, analysis: _analysis, verifyTimeout: _timeout, ...bare } = raw;
+    const defaults = buildPlan(bare);
+    expect(plan.phases).toEqual(defaults.phases);
+    expect(plan.analysis).toEqual(defaults.analysis);
+    expect(plan.verifyTimeoutMs).toBe(defaults.verifyTimeoutMs);
+    expect(plan.loadBalancers).toHaveLength(1);
+    expect(plan.loadBalancers[0]?.vServerGroups).toHaveLength(2);
+    expect(plan.source).toMatchObject({
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway',
+      selector: { istio: 'ingressgateway' },
+    });
+    expect(plan.target).toMatchObject({
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway-asm',
+      selector: { istio: 'ingressgateway-asm' },
+    });
+    expect(plan.routes).toEqual([
+      { host: 'bookinfo.example.com', path: '/productpage', port: 8080, scheme: 'http', expectStatus: [200] },
+    ]);
+  });
+
+  it('two-clbs.json moves two CLBs together on a compressed, automatic timeline', () => {
+    const plan = buildPlan(JSON.parse(example('two-clbs.json')));
+    expect(plan.loadBalancers.map((lb) => lb.id)).toEqual(['lb-bp1onpskfeceg', 'lb-bp1internal7k2']);
+    expect(plan.phases.map((p) => [p.sourceWeight, p.targetWeight, p.soakMs, p.approval])).toEqual([
+      [100, 0, 0, 'auto'],
+      [90, 10, 30_000, 'auto'],
+      [50, 50, 30_000, 'auto'],
+      [10, 90, 30_000, 'auto'],
+      [0, 100, 30_000, 'auto'],
+    ]);
+    expect(plan.analysis.intervalMs).toBe(5000);
+  });
+});

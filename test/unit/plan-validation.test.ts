@@ -1,0 +1,525 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan, InputError, type MigrationInput } from '../../src/plan/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the table writes deliberately malformed values
+type Raw = any;
+
+function valid(): Raw {
+  return {
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: {
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway-asm',
+      selector: { istio: 'ingressgateway-asm' },
+    },
+    loadBalancers: [
+      {
+        id: 'lb-bp1onpskfeceg',
+        region: 'cn-hangzhou',
+        vServerGroups: [
+          { id: 'rsp-bp1r4xk8a', port: 80 },
+          { id: 'rsp-bp1r4xk8b', port: 443 },
+        ],
+      },
+    ],
+  } satisfies MigrationInput;
+}
+
+const phases = (...pairs: [number, number][]) =>
+  pairs.map(([sourceWeight, targetWeight]) => ({ sourceWeight, targetWeight, soak: '10m' }));
+
+const secondLb = (id: string, groupId = 'rsp-bp1internal') => ({
+  id,
+  region: 'cn-hangzhou',
+  vServerGroups: [{ id: groupId, port: 80 }],
+});
+
+function refusal(raw: unknown): InputError {
+  try {
+    buildPlan(raw);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('the input was accepted');
+}
+
+// [what is wrong, how to break a valid input, the field named, a fragment of the problem]
+const badInputs: [string, (input: Raw) => unknown, string, string][] = [
+  ['a weight above 100', (i) => (i.phases = phases([101, 0])), 'phases[0].sourceWeight', 'must be at most 100'],
+  ['a negative weight', (i) => (i.phases = phases([100, -1])), 'phases[0].targetWeight', 'must be at least 0'],
+  ['a fractional weight', (i) => (i.phases = phases([87.5, 12.5])), 'phases[0].sourceWeight', 'must be an integer'],
+  [
+    'a weight as text',
+    (i) => (i.phases = [{ sourceWeight: '90', targetWeight: 10 }]),
+    'phases[0].sourceWeight',
+    'must be a number (got a string)',
+  ],
+  [
+    'a phase with every side at 0',
+    (i) => (i.phases = phases([100, 0], [0, 0])),
+    'phases[1]',
+    'every gateway is at weight 0',
+  ],
+  [
+    'a target weight that decreases',
+    (i) => (i.phases = phases([90, 10], [50, 50], [90, 10])),
+    'phases[2].targetWeight',
+    'must not decrease',
+  ],
+  [
+    'a source weight that rises',
+    (i) => (i.phases = phases([90, 10], [80, 20], [100, 30])),
+    'phases[2].sourceWeight',
+    'must not increase',
+  ],
+  ['no phase at all', (i) => (i.phases = []), 'phases', 'must have at least one phase'],
+  [
+    'an unparsable soak',
+    (i) => (i.phases = [{ sourceWeight: 90, targetWeight: 10, soak: 'a while' }]),
+    'phases[0].soak',
+    'is not a duration',
+  ],
+  [
+    'a soak without a unit',
+    (i) => (i.phases = [{ sourceWeight: 90, targetWeight: 10, soak: '3600' }]),
+    'phases[0].soak',
+    'is not a duration',
+  ],
+  [
+    'an empty soak',
+    (i) => (i.phases = [{ sourceWeight: 90, targetWeight: 10, soak: ' ' }]),
+    'phases[0].soak',
+    'is not a duration',
+  ],
+  [
+    'a negative soak',
+    (i) => (i.phases = [{ sourceWeight: 90, targetWeight: 10, soak: '-1h' }]),
+    'phases[0].soak',
+    'is not a duration',
+  ],
+  [
+    'a soak of a century',
+    (i) => (i.phases = [{ sourceWeight: 90, targetWeight: 10, soak: '876000h' }]),
+    'phases[0].soak',
+    'must be at most 30 days',
+  ],
+  ['an analysis interval of 0s', (i) => (i.analysis = { interval: '0s' }), 'analysis.interval', 'must be at least 1s'],
+  ['a verify timeout of 100ms', (i) => (i.verifyTimeout = '100ms'), 'verifyTimeout', 'must be at least 1s'],
+  [
+    'a window PromQL cannot read',
+    (i) => (i.analysis = { window: '2 minutes' }),
+    'analysis.window',
+    'Prometheus duration',
+  ],
+  ['an empty window', (i) => (i.analysis = { window: '0m' }), 'analysis.window', 'must be longer than 0s'],
+  ['no CLB', (i) => (i.loadBalancers = []), 'loadBalancers', 'must name at least one CLB'],
+  ['the CLB list left out', (i) => delete i.loadBalancers, 'loadBalancers', 'is required'],
+  [
+    'a CLB listed twice',
+    (i) => i.loadBalancers.push(secondLb('lb-bp1onpskfeceg')),
+    'loadBalancers[1].id',
+    'CLB lb-bp1onpskfeceg is listed twice (also loadBalancers[0])',
+  ],
+  [
+    'the same CLB in upper case',
+    (i) => i.loadBalancers.push(secondLb('LB-BP1ONPSKFECEG')),
+    'loadBalancers[1].id',
+    'must be lower case',
+  ],
+  [
+    'a CLB id without its prefix',
+    (i) => (i.loadBalancers[0].id = 'bp1onpskfeceg'),
+    'loadBalancers[0].id',
+    'must be a CLB instance id such as "lb-bp1onpskfeceg"',
+  ],
+  [
+    'a region in words',
+    (i) => (i.loadBalancers[0].region = 'Hangzhou'),
+    'loadBalancers[0].region',
+    'must be a region id',
+  ],
+  [
+    'a CLB without vServer groups',
+    (i) => (i.loadBalancers[0].vServerGroups = []),
+    'loadBalancers[0].vServerGroups',
+    'must list every vServer group',
+  ],
+  [
+    'a vServer group port 0',
+    (i) => (i.loadBalancers[0].vServerGroups[0].port = 0),
+    'loadBalancers[0].vServerGroups[0].port',
+    'must be at least 1',
+  ],
+  [
+    'a vServer group port above 65535',
+    (i) => (i.loadBalancers[0].vServerGroups[1].port = 65536),
+    'loadBalancers[0].vServerGroups[1].port',
+    'must be at most 65535',
+  ],
+  [
+    'a listener port above 65535',
+    (i) => (i.loadBalancers[0].vServerGroups[0].listenerPort = 80_000),
+    'loadBalancers[0].vServerGroups[0].listenerPort',
+    'must be at most 65535',
+  ],
+  [
+    'a vServer group listed twice on a CLB',
+    (i) => i.loadBalancers[0].vServerGroups.push({ id: 'rsp-bp1r4xk8a', port: 8443 }),
+    'loadBalancers[0].vServerGroups[2].id',
+    'vServer group rsp-bp1r4xk8a is listed twice',
+  ],
+  [
+    'one vServer group on two CLBs',
+    (i) => i.loadBalancers.push(secondLb('lb-bp1internal', 'rsp-bp1r4xk8b')),
+    'loadBalancers[1].vServerGroups[0].id',
+    'also listed under loadBalancers[0]',
+  ],
+  [
+    'a CLB given by its id alone',
+    (i) => (i.loadBalancers = ['lb-bp1onpskfeceg']),
+    'loadBalancers[0]',
+    'must be an object (got a string)',
+  ],
+  [
+    'a port written the Istio way',
+    (i) => (i.loadBalancers[0].vServerGroups[0].port = { number: 80 }),
+    'loadBalancers[0].vServerGroups[0].port',
+    'must be a number (got an object)',
+  ],
+  ['an empty selector', (i) => (i.source.selector = {}), 'source.selector', 'must name at least one label'],
+  [
+    'a selector that is a string',
+    (i) => (i.target.selector = 'istio=ingressgateway-asm'),
+    'target.selector',
+    'must be an object (got a string)',
+  ],
+  [
+    'a selector value with spaces',
+    (i) => (i.source.selector = { istio: 'ingress gateway' }),
+    'source.selector.istio',
+    'must be a Kubernetes label value',
+  ],
+  [
+    'a selector key that is not a label',
+    (i) => (i.source.selector = { 'istio gateway': 'x' }),
+    'source.selector["istio gateway"]',
+    'must be a Kubernetes label key',
+  ],
+  [
+    'a secret smuggled in as a label',
+    (i) => (i.target.selector = { istio: 'ingressgateway-asm', accessKeySecret: 'abc' }),
+    'target.selector.accessKeySecret',
+    'looks like a credential',
+  ],
+  [
+    'an AccessKey ID as a label value',
+    (i) => (i.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' }),
+    'source.selector.istio',
+    'looks like an AccessKey ID',
+  ],
+  [
+    'the same pods on both sides',
+    (i) => (i.target.selector = { istio: 'ingressgateway' }),
+    'target.selector',
+    'selects the same pods as source.selector',
+  ],
+  [
+    'the same Service on both sides',
+    (i) => (i.target.service = 'istio-ingressgateway'),
+    'loadBalancers[0]',
+    'source and target Service are the same',
+  ],
+  [
+    'a namespace with capitals',
+    (i) => (i.source.namespace = 'Istio-System'),
+    'source.namespace',
+    'must be a Kubernetes name',
+  ],
+  [
+    'a workload that would break PromQL',
+    (i) => (i.target.workload = 'gw"} or vector(1)'),
+    'target.workload',
+    'must be a Kubernetes name',
+  ],
+  ['no source gateway', (i) => delete i.source, 'source', 'is required'],
+  ['an unknown field', (i) => (i.loadBalancers[0].weight = 50), 'loadBalancers[0].weight', 'unknown field'],
+  [
+    'a credential at the top level',
+    (i) => (i.accessKeySecret = 'x'),
+    'accessKeySecret',
+    'credentials never go in the input',
+  ],
+  [
+    'a Prometheus URL with a password',
+    (i) => (i.analysis = { prometheusUrl: 'https://admin:hunter2@prometheus:9090' }),
+    'analysis.prometheusUrl',
+    'must not carry a user or password',
+  ],
+  [
+    'a Prometheus URL that is a file',
+    (i) => (i.analysis = { prometheusUrl: 'file:///etc/passwd' }),
+    'analysis.prometheusUrl',
+    'must be an http or https URL',
+  ],
+  [
+    'a negative error ratio',
+    (i) => (i.analysis = { maxErrorRatio: -0.01 }),
+    'analysis.maxErrorRatio',
+    'must be at least 0',
+  ],
+  [
+    'an error ratio given in percent',
+    (i) => (i.analysis = { maxErrorRatio: 5 }),
+    'analysis.maxErrorRatio',
+    'must be at most 1',
+  ],
+  [
+    'a p99 latency limit of 0',
+    (i) => (i.analysis = { maxP99LatencyMs: 0 }),
+    'analysis.maxP99LatencyMs',
+    'must be more than 0',
+  ],
+  [
+    'a negative request rate',
+    (i) => (i.analysis = { minRequestRate: -1 }),
+    'analysis.minRequestRate',
+    'must be at least 0',
+  ],
+  [
+    'zero consecutive failures',
+    (i) => (i.analysis = { consecutiveFailures: 0 }),
+    'analysis.consecutiveFailures',
+    'must be at least 1',
+  ],
+  [
+    'an unknown breach action',
+    (i) => (i.analysis = { onBreach: 'ignore' }),
+    'analysis.onBreach',
+    'must be one of "rollback", "pause"',
+  ],
+  [
+    'nothing to watch',
+    (i) => (i.analysis = { defaultChecks: false }),
+    'analysis.checks',
+    'nothing would watch the migration',
+  ],
+  [
+    'a check that shadows a default check',
+    (i) => (i.analysis = { checks: [{ name: 'target-5xx-ratio', query: 'vector(0)', pass: '<', threshold: 1 }] }),
+    'analysis.checks[0].name',
+    'is defined twice',
+  ],
+  [
+    'a query with an unknown placeholder',
+    (i) => (i.analysis = { checks: [{ name: 'pods', query: 'up{pod="{{pod}}"}', pass: '>', threshold: 0 }] }),
+    'analysis.checks[0].query',
+    'unknown placeholder {{pod}}',
+  ],
+  [
+    'an unknown approval mode',
+    (i) => (i.approval = { mode: 'never' }),
+    'approval.mode',
+    'must be one of "manual", "auto"',
+  ],
+  ['a route with an empty host', (i) => (i.routes = [{ host: '' }]), 'routes[0].host', 'must be a host name'],
+  [
+    'a route host with a scheme',
+    (i) => (i.routes = [{ host: 'http://bookinfo.example.com' }]),
+    'routes[0].host',
+    'must be a host name',
+  ],
+  [
+    'a route path without a slash',
+    (i) => (i.routes = [{ host: 'bookinfo.example.com', path: 'productpage' }]),
+    'routes[0].path',
+    'must start with "/"',
+  ],
+  [
+    'a route expecting no status',
+    (i) => (i.routes = [{ host: 'bookinfo.example.com', expectStatus: [] }]),
+    'routes[0].expectStatus',
+    'must have at least 1 item',
+  ],
+  [
+    'a status code that does not exist',
+    (i) => (i.routes = [{ host: 'bookinfo.example.com', expectStatus: [200, 700] }]),
+    'routes[0].expectStatus[1]',
+    'must be at most 599',
+  ],
+  [
+    'a status code listed twice',
+    (i) => (i.routes = [{ host: 'bookinfo.example.com', expectStatus: [200, 200] }]),
+    'routes[0].expectStatus[1]',
+    'lists 200 twice',
+  ],
+  ['an unknown driver', (i) => (i.driver = 'vs-split'), 'driver', 'must be one of "clb-annotation"'],
+];
+
+describe('buildPlan refuses bad input, naming the field', () => {
+  it.each(badInputs)('%s', (_what, breakIt, field, fragment) => {
+    const input = valid();
+    breakIt(input);
+    const error = refusal(input);
+    expect(error.field).toBe(field);
+    expect(error.problem).toContain(fragment);
+    expect(error.message.startsWith(`invalid input: ${field}: `)).toBe(true);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(refusal(undefined).message).toBe('invalid input: (input): is required');
+    expect(refusal(null).message).toBe('invalid input: (input): must be an object (got null)');
+    expect(refusal([valid()]).message).toBe('invalid input: (input): must be an object (got a list)');
+  });
+
+  it('reports every problem, the first one in the message', () => {
+    const input = valid();
+    input.loadBalancers[0].region = 'Hangzhou';
+    input.phases = phases([100, 0], [0, 0]);
+    input.oops = true;
+    const error = refusal(input);
+    expect(error.message).toBe(
+      'invalid input: loadBalancers[0].region: must be a region id such as "cn-hangzhou" (and 1 more problem)',
+    );
+    expect(error.others).toEqual([{ field: 'oops', problem: 'unknown field' }]);
+  });
+
+  it('never repeats a refused value that could be a secret', () => {
+    const input = valid();
+    input.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' };
+    input.analysis = { prometheusUrl: 'https://admin:hunter2@prometheus:9090' };
+    input.credentials = { accessKeySecret: 'kT8wq0sWm3Rn' };
+    const error = refusal(input);
+    const everything = JSON.stringify({ message: error.message, others: error.others });
+    expect(error.others).toHaveLength(2);
+    for (const secret of ['LTAI5tQm9yXxVbN2ZkEwP7', 'hunter2', 'kT8wq0sWm3Rn'])
+      expect(everything).not.toContain(secret);
+  });
+});
+
+describe('buildPlan fills in the defaults of the ASM procedure', () => {
+  const plan = buildPlan(valid());
+
+  it('shifts in five phases, soaking 1h, 2h, 1h and a 1h final validation', () => {
+    expect(plan.phases.map((p) => [p.name, p.sourceWeight, p.targetWeight, p.soakMs / 60_000])).toEqual([
+      ['initial', 100, 0, 0],
+      ['canary', 90, 10, 60],
+      ['half', 50, 50, 120],
+      ['majority', 10, 90, 60],
+      ['final', 0, 100, 60],
+    ]);
+    expect(plan.phases.map((p) => p.index)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('waits for a human at every step', () => {
+    expect(plan.phases.every((p) => p.approval === 'manual')).toBe(true);
+  });
+
+  it('rolls back on a breach of the three default checks', () => {
+    expect(plan.analysis).toMatchObject({
+      onBreach: 'rollback',
+      consecutiveFailures: 3,
+      intervalMs: 30_000,
+      window: '2m',
+    });
+    expect(plan.analysis.checks.map((c) => [c.name, c.pass, c.threshold])).toEqual([
+      ['target-5xx-ratio', '<=', 0.01],
+      ['target-p99-latency-ms', '<=', 1000],
+      ['target-request-rate', '>', 0],
+    ]);
+    expect(plan.analysis.prometheusUrl).toBeUndefined();
+  });
+
+  it('uses the Services as workloads, the Service port as listener port, and one Service pair for every CLB', () => {
+    expect(plan.source.workload).toBe('istio-ingressgateway');
+    expect(plan.target.workload).toBe('istio-ingressgateway-asm');
+    expect(plan.loadBalancers[0]).toEqual({
+      id: 'lb-bp1onpskfeceg',
+      region: 'cn-hangzhou',
+      vServerGroups: [
+        { id: 'rsp-bp1r4xk8a', port: 80, listenerPort: 80 },
+        { id: 'rsp-bp1r4xk8b', port: 443, listenerPort: 443 },
+      ],
+      sourceService: 'istio-ingressgateway',
+      targetService: 'istio-ingressgateway-asm',
+    });
+    expect(plan).toMatchObject({ driver: 'clb-annotation', routes: [], verifyTimeoutMs: 300_000 });
+  });
+
+  it('fills in a route probe: path /, port 80, http, expecting 200', () => {
+    const withRoute = buildPlan({ ...valid(), routes: [{ host: 'bookinfo.example.com' }] });
+    expect(withRoute.routes).toEqual([
+      { host: 'bookinfo.example.com', path: '/', port: 80, scheme: 'http', expectStatus: [200] },
+    ]);
+  });
+});
+
+describe('buildPlan accepts what an SRE may mean', () => {
+  it('advances on its own with auto approval, except where a phase asks for a human', () => {
+    const plan = buildPlan({
+      ...valid(),
+      approval: { mode: 'auto' },
+      phases: [...phases([100, 0], [50, 50]), { sourceWeight: 0, targetWeight: 100, approval: 'manual' }],
+    });
+    expect(plan.phases.map((p) => p.approval)).toEqual(['auto', 'auto', 'manual']);
+    expect(plan.phases.map((p) => p.name)).toEqual(['100/0', '50/50', '0/100']);
+  });
+
+  it('may stop at 50/50 and hold a phase twice', () => {
+    const plan = buildPlan({ ...valid(), phases: phases([100, 0], [50, 50], [50, 50]) });
+    expect(plan.phases.at(-1)).toMatchObject({ sourceWeight: 50, targetWeight: 50 });
+  });
+
+  it('reads durations as kubectl and Prometheus users write them', () => {
+    const plan = buildPlan({
+      ...valid(),
+      phases: [
+        { sourceWeight: 90, targetWeight: 10, soak: '1h30m' },
+        { sourceWeight: 50, targetWeight: 50, soak: '2 hours' },
+        { sourceWeight: 0, targetWeight: 100, soak: '1h 15m' },
+      ],
+      analysis: { interval: '1m', window: '1h30m' },
+    });
+    expect(plan.phases.map((p) => p.soakMs / 60_000)).toEqual([90, 120, 75]);
+    expect(plan.analysis).toMatchObject({ intervalMs: 60_000, window: '1h30m' });
+  });
+
+  it('takes prefixed label keys, several CLBs, per-CLB Services and custom checks', () => {
+    const plan = buildPlan({
+      ...valid(),
+      source: {
+        ...valid().source,
+        selector: { 'app.kubernetes.io/name': 'istio-ingressgateway', istio: 'ingressgateway' },
+      },
+      loadBalancers: [
+        ...valid().loadBalancers,
+        {
+          ...secondLb('lb-bp1internal'),
+          sourceService: 'istio-ingressgateway-internal',
+          targetService: 'asm-internal',
+        },
+      ],
+      analysis: {
+        prometheusUrl: 'http://prometheus.istio-system:9090',
+        checks: [
+          {
+            name: 'source-5xx',
+            query: 'sum(rate(istio_requests_total{source_workload="{{sourceWorkload}}"}[{{window}}]))',
+            pass: '<',
+            threshold: 1,
+          },
+        ],
+      },
+    });
+    expect(plan.loadBalancers.map((lb) => [lb.id, lb.sourceService, lb.targetService])).toEqual([
+      ['lb-bp1onpskfeceg', 'istio-ingressgateway', 'istio-ingressgateway-asm'],
+      ['lb-bp1internal', 'istio-ingressgateway-internal', 'asm-internal'],
+    ]);
+    expect(plan.analysis.checks.map((c) => c.name)).toEqual([
+      'target-5xx-ratio',
+      'target-p99-latency-ms',
+      'target-request-rate',
+      'source-5xx',
+    ]);
+  });
+});
