@@ -326,6 +326,8 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
         leases.push(lease);
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // Give back what this migration took, so that a retry of these CLBs is not refused because of it.
+        await releaseLeases();
         const holder = await acts.describeLeaseHolder(lb.id);
         throw ApplicationFailure.create({
           message: `CLB ${lb.id} is held by running migration ${holder ?? '(unknown)'}: wait for it to end or roll it back before starting another`,

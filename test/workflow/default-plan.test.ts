@@ -1,6 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { drive, FakeWorld, lbInput, startMigration, startTestServer, withWorker } from './harness.js';
+import {
+  drive,
+  FakeWorld,
+  invariantViolations,
+  keepHistory,
+  lbInput,
+  startMigration,
+  startTestServer,
+  withWorker,
+} from './harness.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -12,11 +21,15 @@ afterAll(async () => {
 
 it('runs the default plan with its real soak durations to 0/100 in seconds, approved by a human', async () => {
   const world = new FakeWorld();
+  let historyEvents = 0;
   const started = Date.now();
   const result = await withWorker(env, world, async () => {
     const handle = await startMigration(env, lbInput(['lb-a1', 'lb-b1']));
     await drive(env, handle);
-    return handle.result();
+    const result = await handle.result();
+    historyEvents = (await handle.fetchHistory()).events?.length ?? 0;
+    await keepHistory(handle, 'default-plan');
+    return result;
   });
   const wallMs = Date.now() - started;
   expect(result.outcome).toBe('completed');
@@ -27,6 +40,8 @@ it('runs the default plan with its real soak durations to 0/100 in seconds, appr
     1, 2, 3, 4,
   ]);
   expect(world.violations).toEqual([]);
-  console.log(`default plan (1h/2h/1h/1h soaks) wall time: ${wallMs} ms`);
+  console.log(`default plan (1h/2h/1h/1h soaks): wall time ${wallMs} ms, ${historyEvents} history events`);
+  expect(historyEvents).toBeLessThanOrEqual(250);
+  expect(invariantViolations(world)).toEqual([]);
   expect(wallMs).toBeLessThan(60_000);
 });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -64,13 +64,19 @@ export async function withWorker<T>(
 }
 
 let counter = 0;
+/**
+ * Starts a migration. Pass a plain `Client` when several migrations are open at once: the test
+ * environment's client skips time while awaiting a result, which would carry an idle migration to its
+ * execution timeout.
+ */
 export async function startMigration(
   env: TestWorkflowEnvironment,
   input: MigrationInput,
   id?: string,
+  client: Client = env.client,
 ): Promise<Handle> {
   counter += 1;
-  return env.client.workflow.start(MIGRATION_WORKFLOW, {
+  return client.workflow.start(MIGRATION_WORKFLOW, {
     taskQueue: TASK_QUEUE,
     workflowId: id ?? `test-${process.pid}-${counter}`,
     args: [input],
@@ -188,5 +194,5 @@ export async function keepHistory(handle: Handle, name: string): Promise<void> {
   if (process.env.GATESHIFT_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   mkdirSync(HISTORIES, { recursive: true });
-  writeFileSync(join(HISTORIES, `${name}.json`), JSON.stringify(historyToJSON(history), null, 1));
+  writeFileSync(join(HISTORIES, `${name}.json`), historyToJSON(history));
 }
