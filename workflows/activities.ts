@@ -8,10 +8,15 @@ import type { MigrationPlan } from '../src/plan/plan.js';
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
 export function migrationActivities(plan: MigrationPlan) {
-  const { preflight, applyWeights, describeLeaseHolder } = proxyActivities<
-    Pick<MigrationActivities, 'preflight' | 'applyWeights' | 'describeLeaseHolder'>
-  >({
-    startToCloseTimeout: '5m',
+  // Short start-to-close timeouts: an attempt lost with a crashed worker is retried within a minute.
+  const { applyWeights, describeLeaseHolder } = proxyActivities<Pick<MigrationActivities, 'applyWeights' | 'describeLeaseHolder'>>({
+    startToCloseTimeout: '1m',
+    retry,
+  });
+  // The pre-flight probes every pod and route; it heartbeats while it works.
+  const { preflight } = proxyActivities<Pick<MigrationActivities, 'preflight'>>({
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '1m',
     retry,
   });
   // Verification polls the CLB up to the plan's timeout and heartbeats, so a rollback can cancel it.

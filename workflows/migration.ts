@@ -15,6 +15,7 @@ import {
   setCurrentDetails,
   setHandler,
   startChild,
+  TimeoutFailure,
   upsertSearchAttributes,
   WorkflowIdReusePolicy,
   workflowInfo,
@@ -91,7 +92,9 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
   const acts = migrationActivities(plan);
   const phaseLabel = (index: number) => {
     const phase = plan.phases[index];
-    return phase ? `phase ${index} (${phase.name} ${phase.sourceWeight}/${phase.targetWeight})` : `phase ${index}`;
+    if (!phase) return `phase ${index}`;
+    const weights = `${phase.sourceWeight}/${phase.targetWeight}`;
+    return `phase ${index} (${phase.name === weights ? weights : `${phase.name} ${weights}`})`;
   };
 
   const status: MigrationStatus = {
@@ -418,6 +421,7 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
     let summary: AnalysisSummary | undefined;
     let failure: unknown;
     let ended = false;
+    let stopping = false;
     status.analysis = { phase: index, verdict: 'running', evaluations: 0, samples: [], updatedAt: iso(now()) };
     const done = scope
       .run(() =>
@@ -434,7 +438,9 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
           summary = result;
         },
         (error: unknown) => {
-          summary = summaryOfCancelled(error);
+          summary = summaryOfStopped(error);
+          // An attempt lost with its worker while being stopped is not a breach: it ended without a verdict.
+          if (!summary && stopping) summary = { verdict: 'no-data', evaluations: 0, samples: [] };
           if (!summary) failure = error;
         },
       )
@@ -444,6 +450,7 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
     return {
       ended: () => ended,
       async stop(): Promise<void> {
+        stopping = true;
         if (!ended) scope.cancel();
         await done;
       },
@@ -621,12 +628,15 @@ function isFinished(state: MigrationState): boolean {
   return state === 'completed' || state === 'rolled-back' || state === 'failed';
 }
 
-/** The summary an analysis activity attaches to its cancellation, if any. */
-function summaryOfCancelled(error: unknown): AnalysisSummary | undefined {
-  const cancelled = error instanceof ActivityFailure ? error.cause : error;
-  if (!(cancelled instanceof CancelledFailure)) return undefined;
-  const [details] = cancelled.details as AnalysisSummary[];
-  return details ?? { verdict: 'no-data', evaluations: 0, samples: [] };
+/** The summary a stopped analysis left: attached to its cancellation, or its last heartbeat on a timeout. */
+function summaryOfStopped(error: unknown): AnalysisSummary | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof CancelledFailure) {
+    const [details] = cause.details as AnalysisSummary[];
+    return details ?? { verdict: 'no-data', evaluations: 0, samples: [] };
+  }
+  if (cause instanceof TimeoutFailure) return (cause.lastHeartbeatDetails as AnalysisSummary | undefined) ?? undefined;
+  return undefined;
 }
 
 function errorMessage(error: unknown): string {

@@ -1,6 +1,7 @@
 // An in-memory stand-in for the CLBs, the CCM and Prometheus, for workflow tests only (the product's
 // activities talk to the real systems). It keeps the annotation weights per CLB, records every write,
 // and checks invariant 1 (never every gateway at 0) after each single write.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { InjectedSinks } from '@temporalio/worker';
 import type {
@@ -67,6 +68,19 @@ export class FakeWorld {
     };
   }
 
+  /** With a file, the CLB weights and the write log outlive the process (worker crash tests). */
+  constructor(private readonly stateFile?: string) {
+    if (stateFile && existsSync(stateFile)) {
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { weights: [string, SideWeights][]; writes: RecordedWrite[] };
+      for (const [id, weights] of saved.weights) this.weights.set(id, weights);
+      this.writes.push(...saved.writes);
+    }
+  }
+
+  private save(): void {
+    if (this.stateFile) writeFileSync(this.stateFile, JSON.stringify({ weights: [...this.weights], writes: this.writes }));
+  }
+
   current(loadBalancerId: string): SideWeights {
     return this.weights.get(loadBalancerId) ?? { source: 100, target: 0 };
   }
@@ -121,6 +135,7 @@ export class FakeWorld {
               });
           }
           this.weights.set(lb.id, now);
+          this.save();
         }
         return { writes };
       },
