@@ -9,7 +9,9 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 
 export function migrationActivities(plan: MigrationPlan) {
   // Short start-to-close timeouts: an attempt lost with a crashed worker is retried within a minute.
-  const { applyWeights, describeLeaseHolder } = proxyActivities<Pick<MigrationActivities, 'applyWeights' | 'describeLeaseHolder'>>({
+  const { applyWeights, describeLeaseHolder } = proxyActivities<
+    Pick<MigrationActivities, 'applyWeights' | 'describeLeaseHolder'>
+  >({
     startToCloseTimeout: '1m',
     retry,
   });

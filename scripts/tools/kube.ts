@@ -91,7 +91,7 @@ async function buildBoth(): Promise<void> {
   const dir = toolDir(TOOL, TOOL_VERSION);
   progress(
     `building kube-apiserver v${KUBERNETES_VERSION} and etcd v${ETCD_VERSION} from the Go module proxy ` +
-      `(10-20 minutes on 2 cores the first time) into ${dir}`,
+      `(about 5 minutes on 2 cores the first time) into ${dir}`,
   );
   const started = Date.now();
   // -mod=mod lets the build fill the wrappers' go.sum from the checksum database.

@@ -28,7 +28,13 @@ afterAll(async () => {
 function startFakeWorker(): Promise<ChildProcess> {
   // node itself, not the tsx launcher: the SIGKILL must reach the worker, not a parent that forwards signals.
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/fake-worker.ts'], {
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, GATESHIFT_FAKE_STATE: join(dir, 'world.json'), GATESHIFT_METRICS_PORT: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      GATESHIFT_FAKE_STATE: join(dir, 'world.json'),
+      GATESHIFT_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   workers.push(child);
@@ -60,7 +66,11 @@ it('survives a SIGKILL of the worker mid-soak and completes the migration', asyn
   const client = new Client({ connection });
   try {
     const first = await startFakeWorker();
-    const handle = await client.workflow.start(MIGRATION_WORKFLOW, { taskQueue: TASK_QUEUE, workflowId: 'crash-test', args: [input] });
+    const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'crash-test',
+      args: [input],
+    });
     for (;;) {
       const status = await handle.query(statusQuery);
       if (status.state === 'soaking' && status.phaseIndex === 2) break;
@@ -73,7 +83,10 @@ it('survives a SIGKILL of the worker mid-soak and completes the migration', asyn
     expect(result.rollback).toBeUndefined();
     expect(result.outcome).toBe('completed');
     expect(result.finalWeights).toEqual({ source: 0, target: 100 });
-    const world = JSON.parse(readFileSync(join(dir, 'world.json'), 'utf8')) as { weights: [string, unknown][]; writes: { side: string; weight: number }[] };
+    const world = JSON.parse(readFileSync(join(dir, 'world.json'), 'utf8')) as {
+      weights: [string, unknown][];
+      writes: { side: string; weight: number }[];
+    };
     expect(world.weights).toEqual([['lb-crash1', { source: 0, target: 100 }]]);
     expect(world.writes.map((w) => `${w.side}=${w.weight}`)).toEqual([
       'target=10',

@@ -71,14 +71,18 @@ export class FakeWorld {
   /** With a file, the CLB weights and the write log outlive the process (worker crash tests). */
   constructor(private readonly stateFile?: string) {
     if (stateFile && existsSync(stateFile)) {
-      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { weights: [string, SideWeights][]; writes: RecordedWrite[] };
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+        weights: [string, SideWeights][];
+        writes: RecordedWrite[];
+      };
       for (const [id, weights] of saved.weights) this.weights.set(id, weights);
       this.writes.push(...saved.writes);
     }
   }
 
   private save(): void {
-    if (this.stateFile) writeFileSync(this.stateFile, JSON.stringify({ weights: [...this.weights], writes: this.writes }));
+    if (this.stateFile)
+      writeFileSync(this.stateFile, JSON.stringify({ weights: [...this.weights], writes: this.writes }));
   }
 
   current(loadBalancerId: string): SideWeights {
