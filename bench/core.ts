@@ -12,8 +12,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { startDevServer } from '../scripts/tools/dev-server.js';
 import { findTestServer } from '../scripts/tools/test-server.js';
-import type { MigrationInput } from '../src/plan/index.js';
 import { createLogger, startWorker } from '../src/worker.js';
+import { lbInput } from '../test/support/inputs.js';
 import { FakeWorld } from '../test/workflow/fake-world.js';
 import {
   approveUpdate,
@@ -25,19 +25,6 @@ import {
 
 const MIGRATIONS = 6;
 const quiet = createLogger({ LOG_LEVEL: 'warn' });
-
-function input(id: string, phases?: MigrationInput['phases']): MigrationInput {
-  return {
-    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-    target: {
-      namespace: 'istio-system',
-      service: 'istio-ingressgateway-asm',
-      selector: { istio: 'ingressgateway-asm' },
-    },
-    loadBalancers: [{ id, region: 'cn-hangzhou', vServerGroups: [{ id: `rsp-${id.slice(3)}`, port: 80 }] }],
-    phases,
-  };
-}
 
 // 100/0, 90/10, …, 0/100 without soaks: ten approvals per migration.
 const tenSteps = Array.from({ length: 11 }, (_, i) => ({ sourceWeight: 100 - i * 10, targetWeight: i * 10 }));
@@ -73,7 +60,7 @@ async function approveToWrite(codePath: string): Promise<number[]> {
       const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
         taskQueue: TASK_QUEUE,
         workflowId: `bench-${Date.now()}-${m}`,
-        args: [input(`lb-bench${m}`, tenSteps)],
+        args: [lbInput([`lb-bench${m}`], tenSteps)],
       });
       for (;;) {
         const status = await handle.query(statusQuery);
@@ -125,7 +112,7 @@ async function defaultPlanEvents(codePath: string): Promise<number> {
       const handle = await env.client.workflow.start(MIGRATION_WORKFLOW, {
         taskQueue: TASK_QUEUE,
         workflowId: 'bench-default-plan',
-        args: [input('lb-default1')],
+        args: [lbInput(['lb-default1'])],
       });
       for (;;) {
         const status = await handle.query(statusQuery);

@@ -275,35 +275,31 @@ export async function migration(raw: MigrationInput): Promise<MigrationResult> {
       metrics.weights(migrationId, lb.loadBalancerId, lb.effective.source, lb.effective.target);
   }
 
+  /** Records what gateshift did on its own, in the same log as the humans' actions. */
+  function recordAutomatic(kind: 'rollback' | 'pause', reason: string): void {
+    status.actions.push({
+      kind,
+      by: 'gateshift',
+      at: iso(now()),
+      phase: status.phaseIndex,
+      state: status.state,
+      reason,
+      via: 'analysis',
+      outcome: 'accepted',
+    });
+  }
+
   /** Handles a breach (or a CLB that did not converge) as the plan says: roll back or pause. */
   async function onBreach(breach: AnalysisBreach, kind: 'breach' | 'verification'): Promise<void> {
     status.breaches.push(breach);
     if (plan.analysis.onBreach === 'rollback') {
-      status.actions.push({
-        kind: 'rollback',
-        by: 'gateshift',
-        at: iso(now()),
-        phase: status.phaseIndex,
-        state: status.state,
-        reason: breach.message,
-        via: 'analysis',
-        outcome: 'accepted',
-      });
+      recordAutomatic('rollback', breach.message);
       requestRollback('gateshift', breach.message, kind);
       throw new RollbackNow();
     }
     if (!paused) {
       paused = { by: 'gateshift', reason: breach.message };
-      status.actions.push({
-        kind: 'pause',
-        by: 'gateshift',
-        at: iso(now()),
-        phase: status.phaseIndex,
-        state: status.state,
-        reason: breach.message,
-        via: 'analysis',
-        outcome: 'accepted',
-      });
+      recordAutomatic('pause', breach.message);
     }
     publish();
     await condition(() => !paused);

@@ -10,6 +10,7 @@ import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.j
 import type { MigrationInput } from '../../src/plan/index.js';
 import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
 import type { MigrationResult } from '../../workflows/status.js';
+import { lbInput } from '../support/inputs.js';
 
 let server: DevServer;
 let dir: string;
@@ -47,16 +48,16 @@ function startFakeWorker(): Promise<ChildProcess> {
 }
 
 const input: MigrationInput = {
-  source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-  target: { namespace: 'istio-system', service: 'istio-ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
-  loadBalancers: [{ id: 'lb-crash1', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-crash80', port: 80 }] }],
-  phases: [
-    { sourceWeight: 100, targetWeight: 0 },
-    { sourceWeight: 90, targetWeight: 10, soak: '3s' },
-    { sourceWeight: 50, targetWeight: 50, soak: '8s' },
-    { sourceWeight: 10, targetWeight: 90, soak: '3s' },
-    { sourceWeight: 0, targetWeight: 100, soak: '3s' },
-  ],
+  ...lbInput(
+    ['lb-crash1'],
+    [
+      { sourceWeight: 100, targetWeight: 0 },
+      { sourceWeight: 90, targetWeight: 10, soak: '3s' },
+      { sourceWeight: 50, targetWeight: 50, soak: '8s' },
+      { sourceWeight: 10, targetWeight: 90, soak: '3s' },
+      { sourceWeight: 0, targetWeight: 100, soak: '3s' },
+    ],
+  ),
   approval: { mode: 'auto' },
   analysis: { interval: '1s' },
 };

@@ -1,8 +1,7 @@
 // Every human control from every state, on the time-skipping server, with the weight writes checked
 // against the invariants after each test.
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   approveSignal,
   approveUpdate,
@@ -18,19 +17,13 @@ import {
   keepHistory,
   lbInput,
   startMigration,
-  startTestServer,
   status,
+  useTestServer,
   withWorker,
 } from './harness.js';
 
-let env: TestWorkflowEnvironment;
+const server = useTestServer();
 let world: FakeWorld;
-beforeAll(async () => {
-  env = await startTestServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
 afterEach(() => {
   expect(invariantViolations(world)).toEqual([]);
 });
@@ -52,7 +45,7 @@ async function refused(promise: Promise<unknown>): Promise<string> {
 }
 
 async function soakingPhase1(handle: Handle) {
-  return drive(env, handle, { until: (s) => s.state === 'soaking' && s.phaseIndex === 1 });
+  return drive(server(), handle, { until: (s) => s.state === 'soaking' && s.phaseIndex === 1 });
 }
 
 async function expectRolledBack(handle: Handle, by: string) {
@@ -67,8 +60,8 @@ async function expectRolledBack(handle: Handle, by: string) {
 describe('approve', () => {
   it('is refused while a phase soaks, with the time left, and recorded when sent as a signal', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       await soakingPhase1(handle);
       const message = await refused(handle.executeUpdate(approveUpdate, { args: [{ by: 'bob' }] }));
       expect(message).toMatch(/^approve refused: phase 1 \(canary 90\/10\) is soaking, (59m \d+s|1h) left$/);
@@ -83,14 +76,14 @@ describe('approve', () => {
 
   it('refuses an approval meant for another phase', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'waiting-approval' });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' });
       const message = await refused(handle.executeUpdate(approveUpdate, { args: [{ by: 'bob', phase: 3 }] }));
       expect(message).toContain('waits for approval of phase 1 (canary 90/10)');
       const answer = await handle.executeUpdate(approveUpdate, { args: [{ by: 'bob', phase: 1 }] });
       expect(answer.message).toBe('approved phase 1 (canary 90/10) by bob');
-      await drive(env, handle, { until: (s) => s.state === 'soaking' });
+      await drive(server(), handle, { until: (s) => s.state === 'soaking' });
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'bob', reason: 'end of test' }] });
       await expectRolledBack(handle, 'bob');
     });
@@ -100,16 +93,16 @@ describe('approve', () => {
 describe('pause and resume', () => {
   it('stops the soak clock while paused and continues the remaining soak on resume', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       await soakingPhase1(handle);
-      await env.sleep(HOUR / 4);
+      await server().sleep(HOUR / 4);
       const answer = await handle.executeUpdate(pauseUpdate, { args: [{ by: 'carol', reason: 'incident elsewhere' }] });
       expect(answer.message).toMatch(/soak clock stopped with 4\dm( \d+s)? left/);
       const paused = await status(handle);
       expect(paused.state).toBe('paused');
       expect(paused.pausedFrom).toBe('soaking');
-      await env.sleep(3 * HOUR);
+      await server().sleep(3 * HOUR);
       const stillPaused = await status(handle);
       expect(stillPaused.state).toBe('paused');
       expect(stillPaused.soak?.remainingMs).toBeGreaterThan(44 * 60_000);
@@ -118,12 +111,12 @@ describe('pause and resume', () => {
         'resume it first',
       );
       await handle.executeUpdate(resumeUpdate, { args: [{ by: 'carol' }] });
-      await env.sleep(40 * 60_000);
+      await server().sleep(40 * 60_000);
       const resumed = await status(handle);
       expect(resumed.state).toBe('soaking');
       expect(resumed.phaseIndex).toBe(1);
-      await env.sleep(10 * 60_000);
-      const next = await drive(env, handle, { approve: false, until: (s) => s.state === 'waiting-approval' });
+      await server().sleep(10 * 60_000);
+      const next = await drive(server(), handle, { approve: false, until: (s) => s.state === 'waiting-approval' });
       expect(next.waitingFor).toContain('phase 2');
       expect(next.actions.map((a) => `${a.kind}:${a.by}:${a.outcome}`)).toEqual([
         'approve:alice:accepted',
@@ -141,10 +134,10 @@ describe('pause and resume', () => {
 describe('rollback restores 100/0 from every state', () => {
   it('while waiting for an approval', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 0 });
-      await drive(env, handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 1 });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 0 });
+      await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 1 });
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'dave', reason: 'change freeze' }] });
       const result = await expectRolledBack(handle, 'dave');
       expect(result.rollback).toMatchObject({ reason: 'change freeze', fromState: 'waiting-approval', fromPhase: 1 });
@@ -153,8 +146,8 @@ describe('rollback restores 100/0 from every state', () => {
 
   it('while paused', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       await soakingPhase1(handle);
       await handle.executeUpdate(pauseUpdate, { args: [{ by: 'erin', reason: 'looking' }] });
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'erin', reason: 'latency looks wrong' }] });
@@ -165,9 +158,9 @@ describe('rollback restores 100/0 from every state', () => {
 
   it('while soaking, and the rollback raises the source first', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'soaking' && s.phaseIndex === 2 });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'soaking' && s.phaseIndex === 2 });
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'frank', reason: 'customer complaint' }] });
       await expectRolledBack(handle, 'frank');
       const rollbackWrites = world.writes.filter((w) => w.purpose === 'rollback').map((w) => `${w.side}=${w.weight}`);
@@ -179,9 +172,9 @@ describe('rollback restores 100/0 from every state', () => {
   it('mid-verification, without waiting for the verification to finish', async () => {
     world = new FakeWorld();
     world.verifyDelayMs = 20_000;
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'verifying' });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'verifying' });
       const asked = Date.now();
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'gina', reason: 'abort' }] });
       world.verifyDelayMs = 0;
@@ -193,8 +186,8 @@ describe('rollback restores 100/0 from every state', () => {
 
   it('when the workflow is cancelled from Temporal', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       await soakingPhase1(handle);
       await handle.cancel();
       const result = await expectRolledBack(handle, 'temporal');
@@ -204,9 +197,9 @@ describe('rollback restores 100/0 from every state', () => {
 
   it('refuses controls once the migration has ended', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'waiting-approval' });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' });
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'hank', reason: 'not today' }] });
       await expectRolledBack(handle, 'hank');
       await expect(handle.executeUpdate(rollbackUpdate, { args: [{ by: 'hank', reason: 'again' }] })).rejects.toThrow();
@@ -218,9 +211,9 @@ describe('analysis', () => {
   it('rolls back by itself on a breach and records the breach', async () => {
     world = new FakeWorld();
     world.verdict = (phase) => (phase === 2 ? 'breach' : 'pass');
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle);
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle);
       const result = await expectRolledBack(handle, 'gateshift');
       expect(result.rollback?.reason).toContain('target-5xx-ratio');
       expect(result.rollback?.fromPhase).toBe(2);
@@ -236,16 +229,16 @@ describe('analysis', () => {
     world = new FakeWorld();
     let breaches = 0;
     world.verdict = (phase) => (phase === 1 && breaches++ === 0 ? 'breach' : 'pass');
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, { ...lbInput(['lb-ctl1']), analysis: { onBreach: 'pause' } });
-      const paused = await drive(env, handle, { until: (s) => s.state === 'paused' });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), { ...lbInput(['lb-ctl1']), analysis: { onBreach: 'pause' } });
+      const paused = await drive(server(), handle, { until: (s) => s.state === 'paused' });
       expect(paused.pausedFrom).toBe('soaking');
       expect(paused.breaches).toHaveLength(1);
       expect(world.current('lb-ctl1')).toEqual({ source: 90, target: 10 });
-      await env.sleep(2 * HOUR);
+      await server().sleep(2 * HOUR);
       expect((await status(handle)).state).toBe('paused');
       await handle.executeUpdate(resumeUpdate, { args: [{ by: 'ivy' }] });
-      await drive(env, handle);
+      await drive(server(), handle);
       const result = await handle.result();
       expect(result.outcome).toBe('completed');
       expect(world.calls.filter((c) => c === 'analyze:1')).toHaveLength(2);
@@ -255,17 +248,17 @@ describe('analysis', () => {
   it('never advances on its own without data, even with automatic approval', async () => {
     world = new FakeWorld();
     world.verdict = (phase) => (phase === 1 ? 'no-data' : 'pass');
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, { ...lbInput(['lb-ctl1']), approval: { mode: 'auto' } });
-      const held = await drive(env, handle, { until: (s) => s.state === 'waiting-approval' });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), { ...lbInput(['lb-ctl1']), approval: { mode: 'auto' } });
+      const held = await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' });
       expect(held.phaseIndex).toBe(1);
       expect(held.waitingFor).toBe(
         'approval of phase 2 (half 50/50) (auto-advance held: the last analysis verdict was no-data)',
       );
-      await env.sleep(24 * HOUR);
+      await server().sleep(24 * HOUR);
       expect((await status(handle)).state).toBe('waiting-approval');
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'jo', comment: 'traffic is low at night' }] });
-      await drive(env, handle, { approve: false });
+      await drive(server(), handle, { approve: false });
       const result = await handle.result();
       expect(result.outcome).toBe('completed');
       expect(result.actions.filter((a) => a.kind === 'approve').map((a) => a.by)).toEqual(['jo']);
@@ -275,9 +268,9 @@ describe('analysis', () => {
 
   it('rolls back when the CLB does not reach the written weights', async () => {
     world = new FakeWorld();
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
-      await drive(env, handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 0 });
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
+      await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' && s.phaseIndex === 0 });
       world.verifyAgrees = false;
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'kim' }] });
       const result = await expectRolledBack(handle, 'gateshift');
@@ -301,8 +294,8 @@ describe('pre-flight', () => {
         },
       ],
     };
-    await withWorker(env, world, async () => {
-      const handle = await startMigration(env, lbInput(['lb-ctl1']));
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       const error = await handle.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
       expect((error as WorkflowFailedError).cause?.message).toContain(

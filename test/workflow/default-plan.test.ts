@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   drive,
   FakeWorld,
@@ -7,25 +6,19 @@ import {
   keepHistory,
   lbInput,
   startMigration,
-  startTestServer,
+  useTestServer,
   withWorker,
 } from './harness.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTestServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = useTestServer();
 
 it('runs the default plan with its real soak durations to 0/100 in seconds, approved by a human', async () => {
   const world = new FakeWorld();
   let historyEvents = 0;
   const started = Date.now();
-  const result = await withWorker(env, world, async () => {
-    const handle = await startMigration(env, lbInput(['lb-a1', 'lb-b1']));
-    await drive(env, handle);
+  const result = await withWorker(server(), world, async () => {
+    const handle = await startMigration(server(), lbInput(['lb-a1', 'lb-b1']));
+    await drive(server(), handle);
     const result = await handle.result();
     historyEvents = (await handle.fetchHistory()).events?.length ?? 0;
     await keepHistory(handle, 'default-plan');

@@ -8,7 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { findTestServer } from '../../scripts/tools/test-server.js';
 import type { MigrationInput } from '../../src/plan/index.js';
 import {
@@ -41,6 +41,21 @@ export async function startTestServer(): Promise<TestWorkflowEnvironment> {
     ),
   });
   return env;
+}
+
+/** One time-skipping server for the test file: started before its tests, torn down after them. */
+export function useTestServer(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startTestServer();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the test server has not started');
+    return env;
+  };
 }
 
 export type Handle = WorkflowHandle<(input: MigrationInput) => Promise<MigrationResult>>;
@@ -134,26 +149,7 @@ export async function drive(
   }
 }
 
-export function lbInput(ids: string[] = ['lb-test1']): MigrationInput {
-  return {
-    title: 'istio → asm',
-    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-    target: {
-      namespace: 'istio-system',
-      service: 'istio-ingressgateway-asm',
-      selector: { istio: 'ingressgateway-asm' },
-    },
-    loadBalancers: ids.map((id, i) => ({
-      id,
-      region: 'cn-hangzhou',
-      vServerGroups: [
-        { id: `rsp-${i}a`, port: 80 },
-        { id: `rsp-${i}b`, port: 443 },
-      ],
-    })),
-  };
-}
-
+export { lbInput } from '../support/inputs.js';
 export { FakeWorld };
 
 /**

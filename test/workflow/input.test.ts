@@ -1,22 +1,15 @@
 // Bad input is refused by the workflow itself (a start from the Temporal CLI or Web UI skips the
 // gateshift CLI's check) before any activity runs, with a message naming the field.
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { MigrationInput } from '../../src/plan/index.js';
-import { FakeWorld, lbInput, startMigration, startTestServer, withWorker } from './harness.js';
+import { FakeWorld, lbInput, startMigration, useTestServer, withWorker } from './harness.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTestServer();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const server = useTestServer();
 
 async function refusal(input: unknown): Promise<{ message: string; type?: string; field?: string }> {
-  const error = await (await startMigration(env, input as MigrationInput)).result().catch((e: unknown) => e);
+  const error = await (await startMigration(server(), input as MigrationInput)).result().catch((e: unknown) => e);
   if (!(error instanceof WorkflowFailedError)) throw new Error(`expected a refusal, got ${JSON.stringify(error)}`);
   const cause = error.cause as { message: string; type?: string; details?: { field?: string }[] };
   return { message: cause.message, type: cause.type, field: cause.details?.[0]?.field };
@@ -24,7 +17,7 @@ async function refusal(input: unknown): Promise<{ message: string; type?: string
 
 it('refuses a bad input with the field named, and runs no activity', async () => {
   const world = new FakeWorld();
-  await withWorker(env, world, async () => {
+  await withWorker(server(), world, async () => {
     const input = lbInput(['lb-in1']);
     const refused = await refusal({ ...input, phases: [{ sourceWeight: 0, targetWeight: 0 }] });
     expect(refused.type).toBe('InvalidInput');
@@ -63,7 +56,7 @@ const mutations = fc.oneof(
 
 it('lets no invalid input reach an activity (property)', async () => {
   const world = new FakeWorld();
-  await withWorker(env, world, async () => {
+  await withWorker(server(), world, async () => {
     await fc.assert(
       fc.asyncProperty(mutations, async (mutation) => {
         const refused = await refusal({ ...validInput, ...mutation });

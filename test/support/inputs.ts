@@ -1,0 +1,24 @@
+// Migration inputs for tests and benchmarks: the two bookinfo gateways of the ASM procedure in front
+// of the given CLBs, each with two vServer groups.
+import type { MigrationInput } from '../../src/plan/index.js';
+
+export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['phases']): MigrationInput {
+  return {
+    title: 'istio → asm',
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: {
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway-asm',
+      selector: { istio: 'ingressgateway-asm' },
+    },
+    loadBalancers: ids.map((id, i) => ({
+      id,
+      region: 'cn-hangzhou',
+      vServerGroups: [
+        { id: `rsp-${i}a`, port: 80 },
+        { id: `rsp-${i}b`, port: 443 },
+      ],
+    })),
+    phases,
+  };
+}
