@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { setQuiet } from './tools/cache.js';
 import { ensureEtcd, ensureKubeApiserver } from './tools/kube.js';
+import { ensurePrometheus } from './tools/prometheus.js';
 import { ensureTemporalCli } from './tools/temporal-cli.js';
 import { ensureTestServer } from './tools/test-server.js';
 
@@ -11,6 +12,7 @@ const installers: Record<string, () => Promise<string>> = {
   'temporal-test-server': ensureTestServer,
   'kube-apiserver': ensureKubeApiserver,
   etcd: ensureEtcd,
+  prometheus: ensurePrometheus,
 };
 
 const program = new Command('setup')

@@ -10,14 +10,24 @@ export interface AnalysisCheck {
 }
 
 const SELECT = 'reporter="source",source_workload="{{workload}}",source_workload_namespace="{{namespace}}"';
+const SOURCE_SELECT =
+  'reporter="source",source_workload="{{sourceWorkload}}",source_workload_namespace="{{sourceNamespace}}"';
+
+// Istio creates the series of a 5xx response_code only once such a response happened: without `or
+// vector(0)` a gateway that never failed would have no 5xx ratio at all. No traffic (an empty or
+// zero denominator) still gives no data.
+function errorRatio(select: string): string {
+  return (
+    `(sum(rate(istio_requests_total{${select},response_code=~"5.."}[{{window}}])) or vector(0))` +
+    ` / sum(rate(istio_requests_total{${select}}[{{window}}]))`
+  );
+}
 
 export function defaultChecks(analysis: ParsedInput['analysis']): AnalysisCheck[] {
-  return [
+  const checks: AnalysisCheck[] = [
     {
       name: 'target-5xx-ratio',
-      query:
-        `sum(rate(istio_requests_total{${SELECT},response_code=~"5.."}[{{window}}]))` +
-        ` / sum(rate(istio_requests_total{${SELECT}}[{{window}}]))`,
+      query: errorRatio(SELECT),
       pass: '<=',
       threshold: analysis.maxErrorRatio,
     },
@@ -34,6 +44,16 @@ export function defaultChecks(analysis: ParsedInput['analysis']): AnalysisCheck[
       threshold: analysis.minRequestRate,
     },
   ];
+  if (analysis.maxErrorRatioAboveSource !== undefined)
+    checks.push({
+      name: 'target-vs-source-5xx-ratio',
+      // Without source traffic (the last phase, 0/100) there is no baseline: the target is compared
+      // with itself and passes, and target-5xx-ratio alone judges it. `>= 0` drops a NaN source ratio.
+      query: `${errorRatio(SELECT)} - ((${errorRatio(SOURCE_SELECT)} >= 0) or ${errorRatio(SELECT)})`,
+      pass: '<=',
+      threshold: analysis.maxErrorRatioAboveSource,
+    });
+  return checks;
 }
 
 export interface QueryVariables {

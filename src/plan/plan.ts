@@ -58,6 +58,7 @@ export interface MigrationPlan {
   phases: PlannedPhase[];
   analysis: AnalysisPlan;
   routes: RouteProbe[];
+  gatewayNamespaces: string[];
   verifyTimeoutMs: number;
 }
 
@@ -286,6 +287,7 @@ export function buildPlan(raw: unknown): MigrationPlan {
       checks: [...(input.analysis.defaultChecks ? defaultChecks(input.analysis) : []), ...input.analysis.checks],
     },
     routes: input.routes,
+    gatewayNamespaces: input.gatewayNamespaces ?? [input.source.namespace],
     verifyTimeoutMs: toMs(input.verifyTimeout),
   };
 }

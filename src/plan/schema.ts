@@ -181,6 +181,12 @@ export const analysisSchema = z.strictObject({
     .default(true)
     .describe("target 5xx ratio, p99 latency and request rate on Istio's metrics"),
   maxErrorRatio: z.number().min(0).max(1).default(0.01).describe('default check: highest 5xx ratio, 0..1'),
+  maxErrorRatioAboveSource: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("default check, only when set: how far the target's 5xx ratio may exceed the source's, 0..1"),
   maxP99LatencyMs: z.number().positive().default(1000).describe('default check: highest p99 latency in ms'),
   minRequestRate: z
     .number()
@@ -251,6 +257,13 @@ export const migrationInputSchema = z
       .array(routeSchema)
       .default([])
       .describe('HTTP requests sent straight to the gateway pods to check that they answer correctly'),
+    gatewayNamespaces: z
+      .array(dns1123Label)
+      .min(1)
+      .optional()
+      .describe(
+        'namespaces of the Gateway, VirtualService and DestinationRule resources the pre-flight checks on the ASM control plane; default: the source namespace',
+      ),
     verifyTimeout: duration('how long the CLB may take to show the new weights', SECOND).default('5m'),
   })
   .describe('gateshift migration input');

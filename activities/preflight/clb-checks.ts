@@ -1,0 +1,116 @@
+// Step 1 and 2 of the ASM procedure, as the CLB API sees them: the CLB can be reused, every listener
+// is covered by the vServer groups of the plan, and the target pods are healthy backends of each.
+import type { PlannedLoadBalancer } from '../../src/plan/plan.js';
+import type { ClbClient } from '../clb/client.js';
+import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../clb/reuse.js';
+import type { ChecklistItem } from '../contracts.js';
+import { fail, guarded, pass } from './items.js';
+
+export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): Promise<ChecklistItem[]> {
+  return guarded(
+    'CLB reusable',
+    `grant the worker slb:DescribeLoadBalancerAttribute and slb:ListTagResources on ${lb.id}`,
+    async () => {
+      const [attributes, tags] = await Promise.all([client.describeLoadBalancer(lb.id), client.listTags(lb.id)]);
+      const blocking = reuseBlockingTags(tags);
+      const items: ChecklistItem[] = [];
+      items.push(
+        blocking.length === 0
+          ? pass('CLB has no blocking tag', `none of ${REUSE_BLOCKING_TAG_KEYS.join(', ')}`, lb.id)
+          : fail(
+              'CLB has no blocking tag',
+              `tag ${blocking.map((tag) => tag.key).join(', ')} makes the CCM refuse to reuse it ("can not reuse loadbalancer created by kubernetes")`,
+              `remove the tag in the CLB console or with UntagResources (ResourceType=instance, ResourceId.1=${lb.id}, TagKey.1=${blocking[0]?.key})`,
+              lb.id,
+            ),
+      );
+      items.push(
+        attributes.modificationProtection.enabled
+          ? fail(
+              'CLB modification protection off',
+              `configuration read-only mode is on${attributes.modificationProtection.reason ? ` (${attributes.modificationProtection.reason})` : ''}: the CCM cannot change backends`,
+              `turn it off: SetLoadBalancerModificationProtection LoadBalancerId=${lb.id} ModificationProtectionStatus=NonProtection`,
+              lb.id,
+            )
+          : pass('CLB modification protection off', 'the CCM may change its backends', lb.id),
+      );
+      return items;
+    },
+    lb.id,
+  );
+}
+
+export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalancer): Promise<ChecklistItem[]> {
+  const item = 'every listener has a vServer group in vgroup-port';
+  return guarded(
+    item,
+    `grant the worker slb:DescribeVServerGroups on ${lb.id}`,
+    async () => {
+      const [attributes, groups] = await Promise.all([
+        client.describeLoadBalancer(lb.id),
+        client.describeVServerGroups(lb.id),
+      ]);
+      const planned = new Set(lb.vServerGroups.map((group) => group.id));
+      const unknown = [...planned].filter((id) => !groups.some((group) => group.id === id));
+      if (unknown.length > 0) {
+        return fail(
+          item,
+          `vServer group ${unknown.join(', ')} does not exist on ${lb.id}`,
+          'list the groups of this CLB in loadBalancers[].vServerGroups',
+          lb.id,
+        );
+      }
+      const uncovered = attributes.listeners.filter(
+        (listener) =>
+          !groups.some((group) => planned.has(group.id) && group.listeners.some((l) => l.port === listener.port)),
+      );
+      return uncovered.length === 0
+        ? pass(item, `${attributes.listeners.length} listener(s) served by ${planned.size} group(s)`, lb.id)
+        : fail(
+            item,
+            `listener port ${uncovered.map((l) => `${l.protocol}:${l.port}`).join(', ')} is served by no vServer group of the plan: its traffic would not move`,
+            'add the vServer group of each listener to loadBalancers[].vServerGroups (and to the vgroup-port annotation)',
+            lb.id,
+          );
+    },
+    lb.id,
+  );
+}
+
+export async function targetBackendsHealthy(
+  client: ClbClient,
+  lb: PlannedLoadBalancer,
+  targetIps: string[],
+): Promise<ChecklistItem[]> {
+  const item = 'target pods are healthy backends of every vServer group';
+  return guarded(
+    item,
+    `grant the worker slb:DescribeVServerGroupAttribute and slb:DescribeHealthStatus on ${lb.id}`,
+    async () => {
+      if (targetIps.length === 0)
+        return fail(item, 'the target gateway has no ready pod', 'wait for the ASM gateway pods to be Ready', lb.id);
+      const problems: string[] = [];
+      for (const group of lb.vServerGroups) {
+        const backends = await client.describeVServerGroupBackends(group.id);
+        const registered = new Set(backends.backends.map((backend) => backend.serverIp));
+        const missing = targetIps.filter((ip) => !registered.has(ip));
+        if (missing.length > 0) problems.push(`${group.id} lacks ${missing.join(', ')}`);
+      }
+      const health = await client.describeHealthStatus(lb.id);
+      const unhealthy = health.filter(
+        (backend) => backend.serverIp && targetIps.includes(backend.serverIp) && backend.status !== 'normal',
+      );
+      for (const backend of unhealthy)
+        problems.push(`${backend.serverIp}:${backend.port} is ${backend.status} on listener ${backend.listenerPort}`);
+      return problems.length === 0
+        ? pass(item, `${targetIps.length} pod(s) registered in ${lb.vServerGroups.length} group(s), all healthy`, lb.id)
+        : fail(
+            item,
+            problems.join('; '),
+            'check the target Service annotations (id, vgroup-port) and the CCM events on it; unhealthy backends fail the CLB health check',
+            lb.id,
+          );
+    },
+    lb.id,
+  );
+}
