@@ -170,7 +170,9 @@ function apply(input: JsonObject, change: Mutation): void {
       const path = pick([...DURATION_FIELDS, ...phases], change.at) as Path;
       if (path[0] === 'analysis' && (typeof input.analysis !== 'object' || input.analysis === null))
         input.analysis = {};
-      put(at(input, path.slice(0, -1)), path.at(-1) as string | number, change.value);
+      // An earlier mutation may have replaced the phase itself with a scalar: nothing to set then.
+      const parent = at(input, path.slice(0, -1));
+      if (typeof parent === 'object' && parent !== null) put(parent, path.at(-1) as string | number, change.value);
       return;
     }
     case 'duplicate-clb': {
