@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // No test may reach the ECS metadata service (100.100.100.200) through the Alibaba credential chain.
+    env: { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [

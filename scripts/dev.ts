@@ -26,6 +26,9 @@ const stopRequested = new Promise<void>((resolveStop) => {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 });
+// A development machine is not an ECS instance: the credential chain must not ask the metadata
+// service for a RAM role (set ALIBABA_CLOUD_ECS_METADATA_DISABLED=false on one that is).
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED ??= 'true';
 const server = await startDevServer({ port: 7233, uiPort: 8233, dbFile: join(dataDir, 'temporal.db') });
 
 try {
