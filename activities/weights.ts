@@ -22,9 +22,10 @@ export function weightActivities(driver: TrafficDriver) {
       return {
         ok: outcome.agrees,
         loadBalancers: outcome.loadBalancers,
+        // Each diff is several lines and already starts with its CLB's id.
         message: outcome.agrees
           ? undefined
-          : disagreeing.map((lb) => `${lb.loadBalancerId}: ${lb.diff ?? 'weights differ'}`).join('; '),
+          : disagreeing.map((lb) => lb.diff ?? `${lb.loadBalancerId}: weights differ`).join('\n'),
       };
     },
   };

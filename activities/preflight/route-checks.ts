@@ -28,8 +28,13 @@ export async function gatewaysMigrated(plan: MigrationPlan): Promise<ChecklistIt
     const gateways = dryRun.objects.filter((object) => object.kind === 'Gateway');
     if (gateways.length === 0)
       return fail(item, `no Gateway in ${namespaces.join(', ')} selects the source gateway's pods`, fix);
+    // An unchanged object is one heading line with no changes under it: only the others tell what to fix.
+    const differences = dryRun.diff
+      .split('\n')
+      .filter((line) => !/^\S.*: unchanged$/.test(line))
+      .join('\n');
     return dryRun.changed
-      ? fail(item, `the ASM control plane differs from the source cluster:\n${dryRun.diff}`, fix)
+      ? fail(item, `the ASM control plane differs from the source cluster:\n${differences}`, fix)
       : pass(
           item,
           `${gateways.length} Gateway(s) and their routes are on ASM, selecting istio: ${asmGatewayName(plan.target)}`,

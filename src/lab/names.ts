@@ -1,0 +1,37 @@
+// The names of the lab's world: one data-plane cluster whose Istio ingress gateway moves to an ASM
+// ingress gateway, behind two CLBs (a public and an internal one), serving the bookinfo routes.
+export const GATEWAY_NAMESPACE = 'istio-system';
+export const APP_NAMESPACE = 'bookinfo';
+export const SOURCE_GATEWAY = 'ingressgateway';
+export const TARGET_GATEWAY = 'ingressgateway-asm';
+export const CONTAINER_PORT = 8080;
+export const SERVICE_PORT = 80;
+export const REGION = 'cn-hangzhou';
+export const CLUSTER_ID = 'c-gateshift-lab';
+export const ROUTE = { host: 'bookinfo.example.com', path: '/productpage' } as const;
+
+export interface LabClb {
+  id: string;
+  vServerGroupId: string;
+  listenerPort: number;
+  sourceService: string;
+  targetService: string;
+}
+
+/** The public CLB's Services are the gateways' own; the internal CLB has a second pair selecting the same pods. */
+export const CLBS: LabClb[] = [
+  {
+    id: 'lb-labpublic01',
+    vServerGroupId: 'rsp-labpublic80',
+    listenerPort: SERVICE_PORT,
+    sourceService: 'istio-ingressgateway',
+    targetService: 'istio-ingressgateway-asm',
+  },
+  {
+    id: 'lb-labinternal01',
+    vServerGroupId: 'rsp-labinternal80',
+    listenerPort: SERVICE_PORT,
+    sourceService: 'istio-ingressgateway-internal',
+    targetService: 'istio-ingressgateway-asm-internal',
+  },
+];

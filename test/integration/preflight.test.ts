@@ -1,0 +1,218 @@
+// The pre-flight against the real world of the ASM procedure (test/support/asm-scene.ts): a real
+// kube-apiserver for the data plane and another for the ASM control plane, both reached as the worker's
+// restricted ServiceAccount, the SLB emulator through the real SDK client, and gateway pods answering
+// HTTP. The healthy scene passes every item; each broken precondition fails exactly its own item,
+// saying why and how to fix it.
+import { PatchStrategy, setHeaderOptions, type V1ServicePort } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import type { ChecklistItem, PreflightReport } from '../../activities/contracts.js';
+import { createPreflight } from '../../activities/preflight/index.js';
+import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
+import { runActivity } from '../support/activity-run.js';
+import {
+  type AsmScene,
+  clbClients,
+  GATEWAY_NS,
+  HOST,
+  ROUTES_NS,
+  SOURCE_SERVICE,
+  setEnv,
+  startAsmScene,
+  TARGET_SERVICE,
+} from '../support/asm-scene.js';
+
+const ITEMS = {
+  tags: 'CLB has no blocking tag',
+  protection: 'CLB modification protection off',
+  listeners: 'every listener has a vServer group in vgroup-port',
+  sourceAnnotations: `source Service ${GATEWAY_NS}/${SOURCE_SERVICE} carries the CLB annotations`,
+  targetAnnotations: `target Service ${GATEWAY_NS}/${TARGET_SERVICE} carries the CLB annotations`,
+  ports: 'target Service ports match the source',
+  backends: 'target pods are healthy backends of every vServer group',
+  gateways: 'Gateway resources select the ASM gateway on the ASM control plane',
+  routes: 'ASM gateway pods answer every route like the Istio gateway',
+};
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const GATEWAY = {
+  group: 'networking.istio.io',
+  version: 'v1beta1',
+  namespace: ROUTES_NS,
+  plural: 'gateways',
+  name: 'bookinfo-gateway',
+};
+
+let scene: AsmScene;
+let restoreEnv: (() => void) | undefined;
+let preflight: ReturnType<typeof createPreflight>;
+
+beforeAll(async () => {
+  scene = await startAsmScene({ asmControlPlane: true });
+  restoreEnv = setEnv(scene.env);
+  preflight = createPreflight(clbClients({ maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 }));
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  await scene?.stop();
+});
+
+async function runPreflight(): Promise<PreflightReport> {
+  const { result, error } = await runActivity(preflight, { migrationId: 'scene', plan: scene.plan }).outcome;
+  if (!result) throw error;
+  return result;
+}
+
+/** The pre-flight fails `item` and nothing else: every other precondition still holds. */
+async function onlyFailure(item: string): Promise<ChecklistItem> {
+  const report = await runPreflight();
+  const failed = report.items.filter((candidate) => !candidate.ok);
+  expect(failed.map((candidate) => candidate.item)).toEqual([item]);
+  expect(report.ok).toBe(false);
+  return failed[0] as ChecklistItem;
+}
+
+const clb = () => scene.clbs[0] as AsmScene['clbs'][number];
+const ipOf = (name: string) => scene.pods.find((pod) => pod.name === name)?.ip ?? '';
+
+describe('pre-flight', () => {
+  it('passes every item of the healthy scene', async () => {
+    const report = await runPreflight();
+    expect(report.items.filter((item) => !item.ok)).toEqual([]);
+    expect(report.items.map((item) => item.item)).toEqual(Object.values(ITEMS));
+    expect(report.ok).toBe(true);
+  });
+
+  it('fails on a CLB tag that makes the CCM refuse to reuse it', async () => {
+    scene.emulator.state.setTags(clb().id, { 'kubernetes.do.not.delete': SOURCE_SERVICE });
+    onTestFinished(() => scene.emulator.state.removeTags(clb().id, ['kubernetes.do.not.delete']));
+    const failed = await onlyFailure(ITEMS.tags);
+    expect(failed.loadBalancerId).toBe(clb().id);
+    expect(failed.why).toBe(
+      'tag kubernetes.do.not.delete makes the CCM refuse to reuse it ("can not reuse loadbalancer created by kubernetes")',
+    );
+    expect(failed.fix).toContain(`UntagResources (ResourceType=instance, ResourceId.1=${clb().id}`);
+  });
+
+  it('fails while modification protection is on', async () => {
+    scene.emulator.state.setModificationProtection(clb().id, 'ConsoleProtection', 'locked by the platform team');
+    onTestFinished(() => scene.emulator.state.setModificationProtection(clb().id, 'NonProtection'));
+    const failed = await onlyFailure(ITEMS.protection);
+    expect(failed.why).toContain('configuration read-only mode is on (locked by the platform team)');
+    expect(failed.fix).toBe(
+      `turn it off: SetLoadBalancerModificationProtection LoadBalancerId=${clb().id} ModificationProtectionStatus=NonProtection`,
+    );
+  });
+
+  it('fails when the source Service lacks a CLB annotation', async () => {
+    const vgroupPort = clb()
+      .groups.map((group) => `${group.id}:${group.port}`)
+      .join(',');
+    const patch = (value: string | null) =>
+      scene.admin.patchNamespacedService(
+        {
+          namespace: GATEWAY_NS,
+          name: SOURCE_SERVICE,
+          body: { metadata: { annotations: { [CLB_ANNOTATIONS.vgroupPort]: value } } },
+        },
+        MERGE_PATCH,
+      );
+    await patch(null);
+    onTestFinished(() => patch(vgroupPort).then(() => undefined));
+    const failed = await onlyFailure(ITEMS.sourceAnnotations);
+    expect(failed.why).toBe(`${CLB_ANNOTATIONS.vgroupPort} is missing, expected "${vgroupPort}"`);
+    expect(failed.fix).toContain(`kubectl -n ${GATEWAY_NS} annotate service ${SOURCE_SERVICE} --overwrite`);
+    expect(failed.fix).toContain(`${CLB_ANNOTATIONS.vgroupPort}="${vgroupPort}"`);
+  });
+
+  it('fails on a listener whose vServer group is not in the plan (nor in vgroup-port)', async () => {
+    const { state } = scene.emulator;
+    state.addVServerGroup(clb().id, { id: 'rsp-bp1publicadmin', listenerPorts: [8443] });
+    onTestFinished(() => {
+      const lb = state.requireLoadBalancer(clb().id);
+      lb.listeners = lb.listeners.filter((listener) => listener.port !== 8443);
+      state.vServerGroups.delete('rsp-bp1publicadmin');
+    });
+    const failed = await onlyFailure(ITEMS.listeners);
+    expect(failed.why).toBe(
+      'listener port tcp:8443 is served by no vServer group of the plan: its traffic would not move',
+    );
+    expect(failed.fix).toContain('loadBalancers[].vServerGroups (and to the vgroup-port annotation)');
+  });
+
+  it('fails when a target pod is not a backend of one vServer group', async () => {
+    const https = clb().groups[1]?.id ?? '';
+    const { state } = scene.emulator;
+    const before = state.requireVServerGroup(https).backends.map((backend) => ({ ...backend }));
+    const missing = ipOf(`${TARGET_SERVICE}-2`);
+    state.setBackends(
+      https,
+      before.filter((backend) => backend.serverIp !== missing),
+    );
+    onTestFinished(() => state.setBackends(https, before));
+    const failed = await onlyFailure(ITEMS.backends);
+    expect(failed.why).toBe(`${https} lacks ${missing}`);
+    expect(failed.fix).toContain('check the target Service annotations (id, vgroup-port) and the CCM events');
+  });
+
+  it('fails when a target backend fails the CLB health check', async () => {
+    const sick = ipOf(`${TARGET_SERVICE}-1`);
+    scene.emulator.state.setHealth(sick, 'abnormal');
+    onTestFinished(() => scene.emulator.state.setHealth(sick, 'normal'));
+    const failed = await onlyFailure(ITEMS.backends);
+    const { http, https } = scene.podPorts;
+    expect(failed.why).toBe(`${sick}:${http} is abnormal on listener 80; ${sick}:${https} is abnormal on listener 443`);
+  });
+
+  it('fails when the ASM control plane has no copy of the Gateway', async () => {
+    await scene.asmCustom?.deleteNamespacedCustomObject(GATEWAY);
+    onTestFinished(() => scene.copyRoutingToAsm());
+    const failed = await onlyFailure(ITEMS.gateways);
+    expect(failed.why).toContain(`Gateway ${ROUTES_NS}/bookinfo-gateway: create\n`);
+    expect(failed.why).toContain('+ spec.selector.istio: "ingressgateway-asm"');
+    expect(failed.fix).toBe(
+      `copy the Gateways of ${ROUTES_NS} to ASM with spec.selector.istio: ingressgateway-asm, and their VirtualServices and DestinationRules unchanged`,
+    );
+  });
+
+  it('fails when the Gateway copy still selects the Istio gateway', async () => {
+    await scene.asmCustom?.patchNamespacedCustomObject(
+      { ...GATEWAY, body: { spec: { selector: { istio: 'ingressgateway' } } } },
+      MERGE_PATCH,
+    );
+    onTestFinished(() => scene.copyRoutingToAsm());
+    const failed = await onlyFailure(ITEMS.gateways);
+    expect(failed.why).toBe(
+      'the ASM control plane differs from the source cluster:\n' +
+        `Gateway ${ROUTES_NS}/bookinfo-gateway: update\n` +
+        '  ~ spec.selector.istio: "ingressgateway" → "ingressgateway-asm"',
+    );
+  });
+
+  it('fails when the ASM gateway pods answer the route with 404', async () => {
+    delete scene.targetRoutes[HOST];
+    onTestFinished(() => {
+      scene.targetRoutes[HOST] = 200;
+    });
+    const failed = await onlyFailure(ITEMS.routes);
+    const route = `http://${HOST}:${scene.podPorts.http}/productpage`;
+    expect(failed.why).toContain(
+      `${route} on ${GATEWAY_NS}/${TARGET_SERVICE} pod ${TARGET_SERVICE}-0 (${ipOf(`${TARGET_SERVICE}-0`)}): HTTP 404, expected 200`,
+    );
+    expect(failed.fix).toBe('copy the VirtualService of each failing route to ASM and check its Gateway');
+  });
+
+  it('fails when the target Service ports differ from the source', async () => {
+    const read = await scene.admin.readNamespacedService({ namespace: GATEWAY_NS, name: TARGET_SERVICE });
+    const original = read.spec?.ports ?? [];
+    const patchPorts = (ports: V1ServicePort[]) =>
+      scene.admin.patchNamespacedService(
+        { namespace: GATEWAY_NS, name: TARGET_SERVICE, body: { spec: { ports } } },
+        MERGE_PATCH,
+      );
+    await patchPorts(original.map((port) => (port.port === 443 ? { ...port, targetPort: 9443 } : port)));
+    onTestFinished(() => patchPorts(original).then(() => undefined));
+    const failed = await onlyFailure(ITEMS.ports);
+    expect(failed.why).toBe(`port 443: targetPort ${scene.podPorts.https} on the source, 9443 on the target`);
+    expect(failed.fix).toBe('give the IstioGateway the ports and targetPorts of the Istio gateway Service');
+  });
+});

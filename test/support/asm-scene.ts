@@ -1,0 +1,375 @@
+// A healthy world as the ASM procedure leaves it just before the first weight moves: the Istio gateway
+// Service (weight 100) and the ASM gateway Service (weight 0) with the same ports and CLB annotations;
+// 2 Istio and 3 ASM gateway pods, Running with loopback IPs and answering the bookinfo route; each CLB
+// in the SLB emulator with listeners 80 and 443, one vServer group per listener, every pod a healthy
+// backend with the CCM's weights; the bookinfo Gateway, VirtualServices and DestinationRules on the
+// source cluster and their copies (Gateway selecting the ASM gateway) on the ASM control plane.
+// There is no CCM: applyCcm plays it, with its real arithmetic (ENI backends, as on a Terway cluster).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1ServicePort } from '@kubernetes/client-node';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { ClbClient } from '../../activities/clb/client.js';
+import type { RetryPolicy } from '../../activities/clb/retry.js';
+import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
+import type { Backend } from '../../src/lab/slb/state.js';
+import {
+  buildPlan,
+  CLB_ANNOTATIONS,
+  formatVgroupPort,
+  type MigrationInput,
+  type MigrationPlan,
+  parseVgroupPort,
+  perBackendWeight,
+} from '../../src/plan/index.js';
+import { markPodRunning, startTestCluster, type TestCluster } from '../cluster/index.js';
+import { type Answer, selfSignedCertificate, startGatewayPods } from './gateway-pods.js';
+
+export const GATEWAY_NS = 'istio-system';
+export const ROUTES_NS = 'bookinfo';
+export const HOST = 'bookinfo.example.com';
+const CLUSTER_ID = 'c-gateshift-scene';
+export const SOURCE_SERVICE = 'istio-ingressgateway';
+export const TARGET_SERVICE = 'istio-ingressgateway-asm';
+const REGION = 'cn-hangzhou';
+const SELECTORS = { source: { istio: 'ingressgateway' }, target: { istio: 'ingressgateway-asm' } };
+const ACCESS_KEY_ID = 'LTAI5tSceneAccessKey';
+const ACCESS_KEY_SECRET = 'scene-secret-0123456789abcdef';
+const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/istio-bookinfo/', import.meta.url));
+const PLURALS: Record<string, string> = {
+  Gateway: 'gateways',
+  VirtualService: 'virtualservices',
+  DestinationRule: 'destinationrules',
+};
+
+type Side = 'source' | 'target';
+
+export interface SceneClb {
+  id: string;
+  sourceService: string;
+  targetService: string;
+  groups: { id: string; port: number }[];
+}
+
+export interface ScenePod {
+  name: string;
+  ip: string;
+  side: Side;
+}
+
+export interface SceneOptions {
+  /** CLBs in front of the gateways, each with its own pair of Services; default 1. */
+  clbs?: number;
+  /** Also start an ASM control plane (a second API server) holding the migrated Gateway copies. */
+  asmControlPlane?: boolean;
+}
+
+export interface AsmScene {
+  /** The data-plane cluster: gateway Services and pods, and the source Gateways. */
+  cluster: TestCluster;
+  emulator: SlbEmulator;
+  clbs: SceneClb[];
+  pods: ScenePod[];
+  /** The ports every gateway pod serves: the Services' targetPorts and the backends' ports. */
+  podPorts: { http: number; https: number };
+  /** Host → answer of every ASM gateway pod; change it to make the target lose a route. */
+  targetRoutes: Record<string, Answer>;
+  plan: MigrationPlan;
+  /** What the worker reads from its environment: kubeconfig (contexts `source`, `asm`), SLB endpoint, keys. */
+  env: Record<string, string>;
+  /** Admin client of the data-plane cluster. */
+  admin: CoreV1Api;
+  /** Admin client of the ASM control plane, when there is one. */
+  asmCustom?: CustomObjectsApi;
+  /** Creates on the ASM control plane the migrated copy of every bookinfo object that is missing or differs. */
+  copyRoutingToAsm(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function clbAnnotations(clb: SceneClb, weight: string): Record<string, string> {
+  return {
+    [CLB_ANNOTATIONS.id]: clb.id,
+    [CLB_ANNOTATIONS.forceOverrideListeners]: 'false',
+    [CLB_ANNOTATIONS.vgroupPort]: formatVgroupPort(clb.groups),
+    [CLB_ANNOTATIONS.weight]: weight,
+  };
+}
+
+/** Sets the variables, returns what puts them back as they were. */
+export function setEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/** A CLB client per region, as the worker keeps them, with a retry policy fit for tests. */
+export function clbClients(retry: Partial<RetryPolicy>): (regionId: string) => ClbClient {
+  const clients = new Map<string, ClbClient>();
+  return (regionId) => {
+    const client = clients.get(regionId) ?? new ClbClient({ regionId, retry });
+    clients.set(regionId, client);
+    return client;
+  };
+}
+
+function sceneClbs(count: number): SceneClb[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = ['public', 'intranet'][i] ?? `extra${i}`;
+    const suffix = i === 0 ? '' : `-${name}`;
+    return {
+      id: `lb-bp1scene${name}`,
+      sourceService: `${SOURCE_SERVICE}${suffix}`,
+      targetService: `${TARGET_SERVICE}${suffix}`,
+      groups: [
+        { id: `rsp-bp1${name}http`, port: 80 },
+        { id: `rsp-bp1${name}https`, port: 443 },
+      ],
+    };
+  });
+}
+
+const backendId = (ip: string) => `eni-${ip.replaceAll('.', '')}`;
+
+/**
+ * The cloud controller manager's pass over every scene CLB: for each Service with the CLB
+ * annotations, its Ready pods become the ENI backends of each group in its vgroup-port annotation,
+ * port = targetPort, weight = max(1, floor(W / pods)) (0 when W is 0). Backends of other Services and
+ * backends the CCM does not own are left alone.
+ */
+export async function applyCcm(scene: AsmScene): Promise<void> {
+  const { items: services } = await scene.admin.listNamespacedService({ namespace: GATEWAY_NS });
+  for (const service of services) {
+    const annotations = service.metadata?.annotations ?? {};
+    const clb = scene.clbs.find((candidate) => candidate.id === annotations[CLB_ANNOTATIONS.id]);
+    const vgroupPort = annotations[CLB_ANNOTATIONS.vgroupPort];
+    if (!clb || !vgroupPort) continue;
+    const name = service.metadata?.name ?? '';
+    const selector = Object.entries(service.spec?.selector ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    const { items } = await scene.admin.listNamespacedPod({ namespace: GATEWAY_NS, labelSelector: selector });
+    const ips = items
+      .filter((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .flatMap((pod) => (pod.status?.podIP ? [pod.status.podIP] : []));
+    const annotated = annotations[CLB_ANNOTATIONS.weight];
+    const weight = annotated === undefined ? 100 : perBackendWeight(Number(annotated), ips.length);
+    for (const group of parseVgroupPort(vgroupPort)) {
+      const servicePort = service.spec?.ports?.find((port) => port.port === group.port);
+      const description = `k8s/${group.port}/${name}/${GATEWAY_NS}/${CLUSTER_ID}`;
+      const mine: Backend[] = ips.map((ip) => ({
+        serverId: backendId(ip),
+        serverIp: ip,
+        port: Number(servicePort?.targetPort ?? group.port),
+        weight,
+        type: 'eni',
+        description,
+      }));
+      const others = scene.emulator.state
+        .requireVServerGroup(group.id)
+        .backends.filter((backend) => backend.description !== description);
+      scene.emulator.state.setBackends(group.id, [...others, ...mine]);
+    }
+  }
+}
+
+/** The bookinfo fixtures as written; the Gateway's selector set to `asmGateway` for the ASM copies. */
+function bookinfoObjects(asmGateway?: string): Record<string, unknown>[] {
+  const files = ['bookinfo-gateway.yaml', 'destination-rule-all.yaml', 'virtual-service-reviews-90-10.yaml'];
+  return files.flatMap((file) =>
+    parseAllDocuments(readFileSync(join(FIXTURES, file), 'utf8'))
+      .map((doc) => doc.toJS())
+      .filter(Boolean)
+      .map((object) =>
+        asmGateway && object.kind === 'Gateway'
+          ? { ...object, spec: { ...object.spec, selector: { istio: asmGateway } } }
+          : object,
+      ),
+  );
+}
+
+/** Creates each object, or replaces it where it exists and differs. */
+async function putObjects(custom: CustomObjectsApi, objects: Record<string, unknown>[]): Promise<void> {
+  for (const object of objects) {
+    const [group = '', version = ''] = String(object.apiVersion).split('/');
+    const plural = PLURALS[String(object.kind)] ?? '';
+    const name = (object.metadata as { name: string }).name;
+    const where = { group, version, namespace: ROUTES_NS, plural };
+    const existing = await custom.getNamespacedCustomObject({ ...where, name }).catch(() => undefined);
+    if (!existing) await custom.createNamespacedCustomObject({ ...where, body: object });
+    else if (JSON.stringify(existing.spec) !== JSON.stringify(object.spec))
+      await custom.replaceNamespacedCustomObject({
+        ...where,
+        name,
+        body: {
+          ...object,
+          metadata: { ...(object.metadata as object), resourceVersion: existing.metadata.resourceVersion },
+        },
+      });
+  }
+}
+
+function adminOf(cluster: TestCluster): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.adminKubeconfig);
+  return kc;
+}
+
+/** The worker's kubeconfig: its ServiceAccount on the data plane (`source`) and on the ASM control plane (`asm`). */
+function workerKubeconfig(dir: string, cluster: TestCluster, asm?: TestCluster): string {
+  const entries = Object.entries({ source: cluster, ...(asm && { asm }) }).map(([name, c]) => {
+    const worker = parse(readFileSync(c.workerKubeconfig, 'utf8'));
+    return {
+      cluster: { name, cluster: worker.clusters[0].cluster },
+      user: { name: `worker-${name}`, user: worker.users[0].user },
+      context: { name, context: { cluster: name, user: `worker-${name}` } },
+    };
+  });
+  const path = join(dir, 'worker.kubeconfig');
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: entries.map((e) => e.cluster),
+    users: entries.map((e) => e.user),
+    contexts: entries.map((e) => e.context),
+    'current-context': 'source',
+  };
+  writeFileSync(path, stringify(config), { mode: 0o600 });
+  return path;
+}
+
+export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScene> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'gateshift-scene-'));
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const started = await Promise.allSettled([
+      startTestCluster(),
+      options.asmControlPlane ? startTestCluster() : undefined,
+    ]);
+    for (const result of started) if (result.status === 'fulfilled' && result.value) stops.push(result.value.stop);
+    const [cluster, asm] = started.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    });
+    if (!cluster) throw new Error('no test cluster');
+    const emulator = await startSlbEmulator({ accessKeys: { [ACCESS_KEY_ID]: ACCESS_KEY_SECRET } });
+    stops.push(() => emulator.stop());
+
+    const pods: ScenePod[] = [
+      ...['127.0.1.1', '127.0.1.2'].map((ip, i) => ({ name: `${SOURCE_SERVICE}-${i}`, ip, side: 'source' as const })),
+      ...['127.0.2.1', '127.0.2.2', '127.0.2.3'].map((ip, i) => ({
+        name: `${TARGET_SERVICE}-${i}`,
+        ip,
+        side: 'target' as const,
+      })),
+    ];
+    // One routes object per gateway, shared by its pods: the servers read it on every request.
+    const routes = { source: { [HOST]: 200 as Answer }, target: { [HOST]: 200 as Answer } };
+    const servers = await startGatewayPods(
+      pods.map((pod) => ({ ip: pod.ip, routes: routes[pod.side] })),
+      selfSignedCertificate([HOST]),
+    );
+    stops.push(() => servers.stop());
+
+    const adminConfig = adminOf(cluster);
+    const admin = adminConfig.makeApiClient(CoreV1Api);
+    const adminCustom = adminConfig.makeApiClient(CustomObjectsApi);
+    const asmCustom = asm && adminOf(asm).makeApiClient(CustomObjectsApi);
+    for (const namespace of [GATEWAY_NS, ROUTES_NS])
+      await admin.createNamespace({ body: { metadata: { name: namespace } } });
+    if (asm)
+      await adminOf(asm)
+        .makeApiClient(CoreV1Api)
+        .createNamespace({ body: { metadata: { name: ROUTES_NS } } });
+
+    // The Services' targetPorts are the ports the pod servers listen on, so backends and probes agree.
+    const ports: V1ServicePort[] = [
+      { name: 'http2', port: 80, targetPort: servers.httpPort, protocol: 'TCP' },
+      { name: 'https', port: 443, targetPort: servers.httpsPort, protocol: 'TCP' },
+    ];
+    const clbs = sceneClbs(options.clbs ?? 1);
+    for (const clb of clbs) {
+      emulator.state.addLoadBalancer({ id: clb.id, regionId: REGION, name: `gateshift-${clb.id}` });
+      for (const group of clb.groups)
+        emulator.state.addVServerGroup(clb.id, { id: group.id, listenerPorts: [group.port] });
+      for (const [side, service, weight] of [
+        ['source', clb.sourceService, '100'],
+        ['target', clb.targetService, '0'],
+      ] as const)
+        await admin.createNamespacedService({
+          namespace: GATEWAY_NS,
+          body: {
+            metadata: { name: service, annotations: clbAnnotations(clb, weight) },
+            spec: { type: 'LoadBalancer', selector: SELECTORS[side], ports },
+          },
+        });
+    }
+    for (const pod of pods) {
+      await admin.createNamespacedPod({
+        namespace: GATEWAY_NS,
+        body: {
+          metadata: { name: pod.name, labels: SELECTORS[pod.side] },
+          spec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
+        },
+      });
+      await markPodRunning(cluster.adminKubeconfig, GATEWAY_NS, pod.name, pod.ip);
+    }
+
+    await putObjects(adminCustom, bookinfoObjects());
+    const copyRoutingToAsm = async () => {
+      if (asmCustom) await putObjects(asmCustom, bookinfoObjects(SELECTORS.target.istio));
+    };
+    await copyRoutingToAsm();
+
+    const input: MigrationInput = {
+      title: 'istio → asm (scene)',
+      source: { namespace: GATEWAY_NS, service: SOURCE_SERVICE, selector: SELECTORS.source, kubeContext: 'source' },
+      target: { namespace: GATEWAY_NS, service: TARGET_SERVICE, selector: SELECTORS.target, kubeContext: 'source' },
+      loadBalancers: clbs.map((clb) => ({
+        id: clb.id,
+        region: REGION,
+        vServerGroups: clb.groups,
+        sourceService: clb.sourceService,
+        targetService: clb.targetService,
+      })),
+      routes: [{ host: HOST, path: '/productpage', port: servers.httpPort }],
+      gatewayNamespaces: [ROUTES_NS],
+    };
+    const scene: AsmScene = {
+      cluster,
+      emulator,
+      clbs,
+      pods,
+      podPorts: { http: servers.httpPort, https: servers.httpsPort },
+      targetRoutes: routes.target,
+      plan: buildPlan(input),
+      env: {
+        KUBECONFIG: workerKubeconfig(dir, cluster, asm),
+        ...(asm && { GATESHIFT_ASM_KUBECONTEXT: 'asm' }),
+        GATESHIFT_SLB_ENDPOINT: emulator.endpoint,
+        GATESHIFT_SLB_PROTOCOL: 'http',
+        ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: ACCESS_KEY_SECRET,
+      },
+      admin,
+      asmCustom,
+      copyRoutingToAsm,
+      stop,
+    };
+    await applyCcm(scene);
+    return scene;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
