@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites: pure unit tests; workflow tests against the Temporal servers (time-skipping test
-// server and the dev server, started once in a global setup); integration tests against real servers.
+// Four suites: pure unit tests; workflow tests on the time-skipping test server; integration tests
+// against real servers; end-to-end migrations in the lab under load.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -29,6 +29,16 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
     ],

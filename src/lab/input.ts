@@ -13,8 +13,16 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
   const soak = `${options.soakSec ?? 20}s`;
   return {
     title: 'lab: bookinfo ingress from Istio to ASM',
-    source: { namespace: GATEWAY_NAMESPACE, service: CLBS[0]?.sourceService ?? '', selector: { istio: SOURCE_GATEWAY } },
-    target: { namespace: GATEWAY_NAMESPACE, service: CLBS[0]?.targetService ?? '', selector: { istio: TARGET_GATEWAY } },
+    source: {
+      namespace: GATEWAY_NAMESPACE,
+      service: CLBS[0]?.sourceService ?? '',
+      selector: { istio: SOURCE_GATEWAY },
+    },
+    target: {
+      namespace: GATEWAY_NAMESPACE,
+      service: CLBS[0]?.targetService ?? '',
+      selector: { istio: TARGET_GATEWAY },
+    },
     loadBalancers: CLBS.map((clb) => ({
       id: clb.id,
       region: REGION,

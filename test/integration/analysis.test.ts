@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../activities/analysis/analyze.js';
 import type { CheckSummary } from '../../activities/analysis/verdict.js';
 import type { AnalysisRequest, AnalysisSummary } from '../../activities/contracts.js';
+import { type RunningPrometheus, startPrometheus } from '../../src/lab/prometheus.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { freePort } from '../../src/ports.js';
 import { runActivity } from '../support/activity-run.js';
 import { type IstioMetrics, startIstioMetrics } from '../support/istio-metrics.js';
-import { type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
 
 const NS = 'istio-system';
 const SECONDS = 1000;

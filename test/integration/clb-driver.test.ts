@@ -18,8 +18,8 @@ import type { Topology, VerifyRequest, VerifyResult, WeightsRequest } from '../.
 import { createClbAnnotationDriver } from '../../activities/drivers/clb-annotation.js';
 import { kubeConfig } from '../../activities/kube/config.js';
 import { weightActivities } from '../../activities/weights.js';
+import { markPodRunning } from '../../src/lab/cluster/index.js';
 import { CLB_ANNOTATIONS, type SideWeights } from '../../src/plan/index.js';
-import { markPodRunning } from '../cluster/index.js';
 import { runActivity } from '../support/activity-run.js';
 import { type AsmScene, applyCcm, clbClients, GATEWAY_NS, setEnv, startAsmScene } from '../support/asm-scene.js';
 

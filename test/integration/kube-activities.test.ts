@@ -33,9 +33,9 @@ import {
   serviceRef,
   writeWeightAnnotation,
 } from '../../activities/kube/index.js';
+import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 import { CLB_ANNOTATIONS, type GatewayRef } from '../../src/plan/index.js';
 import { freePort } from '../../src/ports.js';
-import { markPodRunning, startTestCluster, type TestCluster } from '../cluster/index.js';
 
 const GATEWAY_NS = 'istio-system';
 const SOURCE_NS = 'bookinfo';

@@ -11,7 +11,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markPodRunning, startTestCluster, type TestCluster } from '../cluster/index.js';
+import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 
 const NAMESPACE = 'istio-system';
 const WEIGHT = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-weight';

@@ -13,6 +13,7 @@ import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1ServicePort } from '@ku
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ClbClient } from '../../activities/clb/client.js';
 import type { RetryPolicy } from '../../activities/clb/retry.js';
+import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 import type { Backend } from '../../src/lab/slb/state.js';
 import {
@@ -24,7 +25,6 @@ import {
   parseVgroupPort,
   perBackendWeight,
 } from '../../src/plan/index.js';
-import { markPodRunning, startTestCluster, type TestCluster } from '../cluster/index.js';
 import { type Answer, selfSignedCertificate, startGatewayPods } from './gateway-pods.js';
 
 export const GATEWAY_NS = 'istio-system';

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { findPrometheus } from '../../scripts/tools/prometheus.js';
-import { freePort } from '../../src/ports.js';
-import { startServer } from '../cluster/process.js';
+import { freePort } from '../ports.js';
+import { startServer } from './cluster/process.js';
 
 export interface PrometheusOptions {
-  /** host:port of each metrics endpoint to scrape at /metrics. */
+  /** host:port of each metrics endpoint to scrape. */
   scrapeTargets: string[];
+  /** Default /metrics; Istio's proxies answer on /stats/prometheus. */
+  metricsPath?: string;
   scrapeIntervalSec?: number;
 }
 
@@ -31,7 +33,13 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     config,
     stringify({
       global: { scrape_interval: interval, evaluation_interval: interval },
-      scrape_configs: [{ job_name: 'fixture', static_configs: [{ targets: options.scrapeTargets }] }],
+      scrape_configs: [
+        {
+          job_name: 'gateways',
+          metrics_path: options.metricsPath ?? '/metrics',
+          static_configs: [{ targets: options.scrapeTargets }],
+        },
+      ],
     }),
   );
   const port = await freePort();

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { findEtcd, findKubeApiserver } from '../../scripts/tools/kube.js';
-import { freePort } from '../../src/ports.js';
+import { findEtcd, findKubeApiserver } from '../../../scripts/tools/kube.js';
+import { freePort } from '../../ports.js';
 import { applyManifests, waitForCrds } from './apply.js';
 import { type ClusterPki, createPki } from './certs.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -26,6 +26,9 @@ export interface TestCluster {
   server: string;
   /** Stops both servers and deletes every file of the cluster. */
   stop(): Promise<void>;
+  /** An API server outage: the process is frozen until resumed; connections hang rather than fail. */
+  pauseApiserver(): void;
+  resumeApiserver(): void;
 }
 
 const WORKER_NAMESPACE = 'gateshift';
@@ -33,7 +36,7 @@ const WORKER_SERVICE_ACCOUNT = 'gateshift-worker';
 
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 120_000;
-const RBAC_FILE = fileURLToPath(new URL('../../deploy/rbac.yaml', import.meta.url));
+const RBAC_FILE = fileURLToPath(new URL('../../../deploy/rbac.yaml', import.meta.url));
 const CRD_FILES = ['istio-networking.yaml', 'asm-istiogateway.yaml'].map((name) =>
   fileURLToPath(new URL(`./crds/${name}`, import.meta.url)),
 );
@@ -86,7 +89,15 @@ export async function startTestCluster(): Promise<TestCluster> {
 
     const token = await serviceAccountToken(admin);
     const workerKubeconfig = writeKubeconfig(join(dir, 'worker.kubeconfig'), server, pki.caCert, 'worker', { token });
-    return { adminKubeconfig, workerKubeconfig, server, stop };
+    const apiserver = servers[1] as ServerProcess;
+    return {
+      adminKubeconfig,
+      workerKubeconfig,
+      server,
+      stop,
+      pauseApiserver: () => apiserver.pause(),
+      resumeApiserver: () => apiserver.resume(),
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -9,6 +9,9 @@ export interface ServerProcess {
   readonly exited: Promise<never>;
   /** SIGTERM, then SIGKILL after 10 s; resolves when the process is gone. */
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process keeps its sockets but answers nothing meanwhile (an outage). */
+  pause(): void;
+  resume(): void;
 }
 
 export function startServer(name: string, binary: string, args: string[], logFile: string): ServerProcess {
@@ -38,7 +41,10 @@ export function startServer(name: string, binary: string, args: string[], logFil
 
   return {
     exited,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      child.kill('SIGCONT');
       if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { which } from '../../scripts/tools/cache.js';
+import { which } from '../../../scripts/tools/cache.js';
 
 export interface KeyPair {
   cert: string;

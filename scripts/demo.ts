@@ -1,0 +1,173 @@
+// `npm run demo`: the README's main command. Starts the Temporal dev server (Web UI on 8233), the lab
+// and the gateshift worker, migrates the lab's two CLBs through all five phases under steady load,
+// prints live progress, and writes a report and a chart. `--scenario breach` makes the ASM gateway
+// fail during phase 3, and the analysis rolls the migration back by itself.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { Command, Option } from 'commander';
+import { renderChart } from '../src/lab/chart.js';
+import { type Lab, startLab } from '../src/lab/index.js';
+import { labMigrationInput } from '../src/lab/input.js';
+import { TARGET_GATEWAY } from '../src/lab/names.js';
+import { type DemoProgress, trackProgress } from '../src/lab/progress.js';
+import { type BreachTimes, buildReport } from '../src/lab/report.js';
+import { createLogger, startWorker } from '../src/worker.js';
+import { MIGRATION_WORKFLOW, TASK_QUEUE } from '../workflows/definitions.js';
+import type { MigrationResult } from '../workflows/status.js';
+import { startDevServer } from './tools/dev-server.js';
+import { ensureEtcd, ensureKubeApiserver } from './tools/kube.js';
+import { ensurePrometheus } from './tools/prometheus.js';
+import { ensureTemporalCli } from './tools/temporal-cli.js';
+
+interface DemoOptions {
+  autoApprove?: boolean;
+  scenario: 'happy' | 'breach';
+  report: string;
+  chart?: string;
+  soak: number;
+  rps: number;
+  temporalPort: number;
+  uiPort: number;
+}
+
+const program = new Command('demo')
+  .description('migrate the lab cluster from its Istio gateway to its ASM gateway, under load')
+  .option('--auto-approve', 'advance after every passing soak instead of waiting for approvals')
+  .addOption(
+    new Option('--scenario <name>', 'happy: the whole migration; breach: the ASM gateway fails in phase 3')
+      .choices(['happy', 'breach'])
+      .default('happy'),
+  )
+  .option('--report <path>', 'where the JSON report goes', 'demo-report.json')
+  .option('--chart <path>', 'where the SVG chart goes (default: the report path with .svg)')
+  .option('--soak <seconds>', 'soak of each phase', (value) => Number(value), 20)
+  .option('--rps <n>', 'requests per second of the load generator', (value) => Number(value), 200)
+  .option('--temporal-port <port>', 'the dev server frontend port', (value) => Number(value), 7233)
+  .option('--ui-port <port>', 'the Temporal Web UI port', (value) => Number(value), 8233);
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(options: DemoOptions): Promise<number> {
+  // A development machine is not an ECS instance: no RAM-role lookups through the metadata service.
+  process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
+  say('gateshift demo: bootstrapping tools (cached after the first run)');
+  for (const ensure of [ensureTemporalCli, ensureKubeApiserver, ensureEtcd, ensurePrometheus]) await ensure();
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) await step().catch(() => {});
+  };
+  process.once('SIGINT', () => {
+    say('\ninterrupted: stopping the worker, the lab and the server');
+    void cleanup().then(() => process.exit(130));
+  });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'gateshift-demo-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const server = await startDevServer({
+      port: options.temporalPort,
+      uiPort: options.uiPort,
+      dbFile: join(dir, 'temporal.db'),
+    });
+    cleanups.push(() => server.stop());
+    say(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl ?? '(none)'}`);
+
+    const lab: Lab = await startLab({ rps: options.rps, log: (line) => say(`lab: ${line}`) });
+    cleanups.push(() => lab.stop());
+    Object.assign(process.env, lab.workerEnv);
+    const worker = await startWorker({
+      env: { ...process.env, TEMPORAL_ADDRESS: server.address, GATESHIFT_METRICS_PORT: '0' },
+      logger: createLogger({ LOG_LEVEL: 'warn' }),
+      handleSignals: false,
+    });
+    cleanups.push(() => worker.shutdown());
+
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+    const id = `lab-migration-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+    const input = labMigrationInput({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak });
+    const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
+      taskQueue: TASK_QUEUE,
+      workflowId: id,
+      args: [input],
+      staticSummary: input.title,
+    });
+    say(
+      `migration ${id} started (${options.scenario} scenario, ${options.autoApprove ? 'automatic' : 'manual'} approval)`,
+    );
+
+    let breach: BreachTimes | undefined;
+    const progress: DemoProgress = await trackProgress({
+      handle,
+      lab,
+      autoApprove: Boolean(options.autoApprove),
+      uiUrl: server.uiUrl,
+      print: say,
+      onPhase: async (phaseIndex, state) => {
+        if (options.scenario === 'breach' && !breach && phaseIndex === 3 && state === 'soaking') {
+          await lab.faults.set({ targetErrorRatio: 0.3 });
+          breach = { faultInjectedAt: Date.now() };
+          say('>>> fault injected: the ASM gateway answers 30% of requests with 503');
+        }
+      },
+    });
+    let outcome: 'completed' | 'rolled-back' | 'failed';
+    try {
+      outcome = ((await handle.result()) as MigrationResult).outcome;
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      say(`migration failed: ${error.cause?.message ?? error.message}`);
+      outcome = 'failed';
+    }
+    if (breach) {
+      breach.breachDetectedAt = progress.breachDetectedAt;
+      breach.rollbackAppliedAt = progress.rollbackAppliedAt;
+      await lab.faults.set({ targetErrorRatio: 0 });
+    }
+    // A few more seconds of traffic show where it settled.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 3000));
+    const record = lab.load ? await lab.load.stop() : undefined;
+    if (!record) throw new Error('the lab ran without load');
+    const report = buildReport({
+      result: outcome,
+      scenario: options.scenario,
+      record,
+      phases: progress.phases,
+      targetGateway: TARGET_GATEWAY,
+      breach,
+    });
+    const reportPath = resolve(options.report);
+    const chartPath = resolve(options.chart ?? `${reportPath.replace(/\.json$/, '')}.svg`);
+    writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(chartPath, await renderChart(record, progress.phases, `gateshift demo: ${options.scenario}`));
+    say('');
+    say(
+      `result: ${report.result}; ${report.totalRequests} requests, ${report.failedRequests} failed, ${report.injectedErrors} injected errors`,
+    );
+    for (const phase of report.phases)
+      say(
+        `  phase ${phase.index} ${phase.sourceWeight}/${phase.targetWeight}: effective target share ${phase.effectiveTargetShare ?? '-'}%, observed ${phase.observedTargetShare ?? '-'}% over ${phase.requests} requests`,
+      );
+    if (report.faultToRevertMs !== undefined)
+      say(
+        `  breach: fault ${report.faultInjectedAt}, detected ${report.breachDetectedAt}, rollback written ${report.rollbackAppliedAt}, traffic back on the source ${report.trafficRevertedAt} (${report.faultToRevertMs} ms after the fault)`,
+      );
+    say(`report: ${reportPath}`);
+    say(`chart:  ${chartPath}`);
+    const expected = options.scenario === 'breach' ? 'rolled-back' : 'completed';
+    return report.result === expected ? 0 : 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+program.action(async (options: DemoOptions) => {
+  process.exitCode = await main(options);
+});
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+// The lab's cloud controller manager: it watches Services and pods and, after a reconcile delay,
+// writes each reusing Service's ready pods into the emulated CLB's vServer groups as ENI backends with
+// the CCM's weight arithmetic; it posts SyncLoadBalancerFailed on a wrong annotation (leaving the
+// backends as they were) and EnsuredLoadBalancer when it changed something.
+import { CoreV1Api, KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { type Informer, startInformer } from '../kube/informer.js';
+import { errorMessage, type LabLogger, silentLogger } from '../kube/logger.js';
+import { startReconcileLoop } from '../kube/reconcile-loop.js';
+import type { SlbState } from '../slb/state.js';
+import { type ServiceEvent, serviceEventRecorder } from './events.js';
+import { type CcmPlan, planCcmPass, type ServiceOutcome } from './plan.js';
+
+/** The tag the CCM puts on a CLB it reuses (and then never deletes). */
+export const REUSED_TAG = 'kubernetes.reused.by.user';
+
+export interface CcmOptions {
+  /** An admin kubeconfig file. */
+  kubeconfig: string;
+  slb: SlbState;
+  /** Written into backend descriptions; backends of other cluster ids are not this CCM's. */
+  clusterId: string;
+  /** From a change to the pass that applies it; changes within the delay join the same pass. Default 1 s. */
+  reconcileDelayMs?: number;
+  /** A pass at least this often, so that failed Services are retried; default 10 s. */
+  resyncMs?: number;
+  logger?: LabLogger;
+}
+
+export interface CcmFaults {
+  /** While true the CCM applies nothing; what changed meanwhile is applied once it is false again. */
+  stalled: boolean;
+}
+
+export interface Ccm {
+  faults: CcmFaults;
+  /** One pass now, without the delay; does nothing while stalled. */
+  reconcileNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCcm(options: CcmOptions): Promise<Ccm> {
+  const logger = options.logger ?? silentLogger;
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(options.kubeconfig);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const events = serviceEventRecorder(core);
+  /** Services whose last pass failed, so that their recovery is reported even when no backend changes. */
+  const failing = new Set<string>();
+  let stalled = false;
+  let services: Informer<V1Service> | undefined;
+  let pods: Informer<V1Pod> | undefined;
+
+  const eventFor = ({ key, loadBalancer, changed }: ServiceOutcome): ServiceEvent | undefined => {
+    if (loadBalancer.status === 'invalid')
+      return {
+        type: 'Warning',
+        reason: 'SyncLoadBalancerFailed',
+        message: `Error syncing load balancer [${loadBalancer.loadBalancerId}]: ${loadBalancer.message}`,
+      };
+    // Only when something changed (or a failure ended): a resync that changes nothing stays quiet.
+    if (changed || failing.has(key))
+      return { type: 'Normal', reason: 'EnsuredLoadBalancer', message: 'Ensured load balancer' };
+    return undefined;
+  };
+
+  const report = async (plan: CcmPlan) => {
+    for (const outcome of plan.outcomes) {
+      const event = eventFor(outcome);
+      if (outcome.loadBalancer.status === 'invalid') failing.add(outcome.key);
+      else failing.delete(outcome.key);
+      if (!event) continue;
+      logger.info(`ccm: ${outcome.key}: ${event.reason}: ${event.message}`);
+      try {
+        await events.record(outcome.service, event);
+      } catch (error) {
+        logger.warn(`ccm: event on ${outcome.key}: ${errorMessage(error)}`);
+      }
+    }
+  };
+
+  const loop = startReconcileLoop({
+    name: 'ccm',
+    delayMs: options.reconcileDelayMs ?? 1_000,
+    resyncMs: options.resyncMs ?? 10_000,
+    logger,
+    pass: async () => {
+      if (stalled || !services || !pods) return;
+      const plan = planCcmPass(services.list(), pods.list(), options.slb, options.clusterId);
+      for (const change of plan.changes) {
+        options.slb.setBackends(change.vServerGroupId, change.backends);
+        // The CLB's health check passes for a ready pod just registered.
+        for (const backend of change.added)
+          options.slb.setHealth(backend.serverIp ?? backend.serverId, 'normal', backend.port);
+      }
+      for (const { loadBalancer } of plan.outcomes)
+        if (
+          loadBalancer.status === 'valid' &&
+          !options.slb.loadBalancers.get(loadBalancer.loadBalancerId)?.tags.has(REUSED_TAG)
+        )
+          options.slb.setTags(loadBalancer.loadBalancerId, { [REUSED_TAG]: 'true' });
+      await report(plan);
+    },
+  });
+
+  const stop = async () => {
+    await Promise.all([services?.stop(), pods?.stop()]);
+    await loop.stop();
+  };
+  try {
+    const trigger = () => loop.trigger();
+    services = await startInformer<V1Service>({
+      kubeConfig,
+      path: '/api/v1/services',
+      list: () => core.listServiceForAllNamespaces(),
+      onChange: trigger,
+      logger,
+    });
+    pods = await startInformer<V1Pod>({
+      kubeConfig,
+      path: '/api/v1/pods',
+      list: () => core.listPodForAllNamespaces(),
+      onChange: trigger,
+      logger,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  loop.trigger();
+
+  const faults: CcmFaults = {
+    get stalled() {
+      return stalled;
+    },
+    set stalled(value: boolean) {
+      stalled = value;
+      if (!value) loop.trigger();
+    },
+  };
+  return { faults, reconcileNow: () => loop.runNow(), stop };
+}

@@ -1,0 +1,73 @@
+// How the cloud controller manager reads a Service that reuses a CLB, and what it refuses: a CLB that
+// does not exist or that Kubernetes created (tagged), a vgroup-port entry that names no vServer group
+// of that CLB, a CCM-created group or no port of the Service, a weight that is not 0..100. Messages
+// follow the CCM's where it has one.
+import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { ANNOTATION_PREFIX, parseVgroupPort } from '../../plan/annotations.js';
+import type { SlbState } from '../slb/state.js';
+
+const LEGACY_PREFIX = 'service.beta.kubernetes.io/alicloud-loadbalancer-';
+/** Tag keys the CCM puts on the CLBs it creates itself; such a CLB cannot be reused. */
+export const BLOCKING_TAGS = ['kubernetes.do.not.delete', 'ack.aliyun.com'];
+/** Group names of the CCM's own vServer groups start so. */
+const CCM_GROUP_PREFIX = 'k8s/';
+
+export interface ServiceGroup {
+  vServerGroupId: string;
+  servicePort: V1ServicePort;
+}
+
+export type ServiceLoadBalancer =
+  /** Not a LoadBalancer Service reusing a CLB: the lab's CCM has nothing to do for it. */
+  | { status: 'unmanaged' }
+  | { status: 'invalid'; loadBalancerId: string; message: string }
+  /** `weight` is undefined without the annotation: every backend then gets the default 100. */
+  | { status: 'valid'; loadBalancerId: string; weight?: number; groups: ServiceGroup[] };
+
+function annotation(service: V1Service, name: string): string | undefined {
+  const annotations = service.metadata?.annotations ?? {};
+  return annotations[ANNOTATION_PREFIX + name] ?? annotations[LEGACY_PREFIX + name];
+}
+
+function readGroups(value: string, service: V1Service, slb: SlbState, loadBalancerId: string): ServiceGroup[] | string {
+  const ports = service.spec?.ports ?? [];
+  const groups: ServiceGroup[] = [];
+  for (const entry of parseVgroupPort(value)) {
+    if (!entry.id || !Number.isInteger(entry.port) || entry.port <= 0)
+      return `vgroupid and protocol format must be like 'vsp-xxx:443' with colon separated. got=[${value}]`;
+    const group = slb.vServerGroups.get(entry.id);
+    if (group?.loadBalancerId !== loadBalancerId) return `can not find vgroupId ${entry.id} in lb ${loadBalancerId}`;
+    if (group.name.startsWith(CCM_GROUP_PREFIX))
+      return `cannot reuse a ccm created vgroup ${entry.id} for slb ${loadBalancerId}`;
+    const servicePort = ports.find((port) => port.port === entry.port);
+    if (!servicePort)
+      return `vgroup-port ${entry.id}:${entry.port} names no port of the Service (ports ${ports.map((p) => p.port).join(',') || 'none'})`;
+    groups.push({ vServerGroupId: entry.id, servicePort });
+  }
+  return groups;
+}
+
+/** The Service's CLB as the CCM would build it, or why the CCM refuses it. */
+export function readServiceLoadBalancer(service: V1Service, slb: SlbState): ServiceLoadBalancer {
+  const loadBalancerId = annotation(service, 'id');
+  // Without -id the real CCM would create a CLB; the lab only reuses the emulator's.
+  if (service.spec?.type !== 'LoadBalancer' || !loadBalancerId) return { status: 'unmanaged' };
+  const invalid = (message: string): ServiceLoadBalancer => ({ status: 'invalid', loadBalancerId, message });
+  const lb = slb.loadBalancers.get(loadBalancerId);
+  if (!lb) return invalid(`can not find loadbalancer by id ${loadBalancerId}`);
+  if (BLOCKING_TAGS.some((key) => lb.tags.has(key)))
+    return invalid(
+      `the loadbalancer ${loadBalancerId} can not be reused, can not reuse loadbalancer created by kubernetes.`,
+    );
+  // The weight only counts on a reused CLB with vgroup-port, as in the CCM.
+  const vgroupPort = annotation(service, 'vgroup-port');
+  if (!vgroupPort) return { status: 'valid', loadBalancerId, groups: [] };
+  const groups = readGroups(vgroupPort, service, slb, loadBalancerId);
+  if (typeof groups === 'string') return invalid(groups);
+  const weightText = annotation(service, 'weight');
+  if (!weightText) return { status: 'valid', loadBalancerId, groups };
+  const weight = Number(weightText);
+  if (!/^\d+$/.test(weightText.trim()) || weight > 100)
+    return invalid(`weight must be integer in range [0,100] , got [${weightText}]`);
+  return { status: 'valid', loadBalancerId, weight, groups };
+}

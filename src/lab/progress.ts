@@ -1,0 +1,120 @@
+// Follows a migration in the lab: prints a line of progress each second (phase, weights, effective
+// and observed target share, traffic and failures, soak countdown), tells how to approve when the
+// migration waits, and records when each phase held its weights, for the report.
+import type { WorkflowHandle } from '@temporalio/client';
+import { statusQuery } from '../../workflows/definitions.js';
+import type { MigrationState, MigrationStatus } from '../../workflows/status.js';
+import { formatDuration } from '../plan/duration.js';
+import type { Lab } from './index.js';
+import { summarize } from './load/index.js';
+import { TARGET_GATEWAY } from './names.js';
+import type { PhaseWindow } from './report.js';
+
+export interface DemoProgress {
+  phases: PhaseWindow[];
+  breachDetectedAt?: number;
+  rollbackAppliedAt?: number;
+}
+
+const FINISHED: MigrationState[] = ['completed', 'rolled-back', 'failed'];
+const HOLDING: MigrationState[] = ['soaking', 'waiting-approval', 'paused'];
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+}
+
+function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
+  return [
+    `waiting for ${waitingFor}. Approve with any of:`,
+    `  npm run gateshift -- approve ${id}`,
+    `  temporal workflow signal --workflow-id ${id} --name approve --input '{"by":"you"}'`,
+    ...(uiUrl
+      ? [`  the Web UI: ${uiUrl}/namespaces/default/workflows/${id}, Send a Signal "approve" with {"by":"you"}`]
+      : []),
+  ].join('\n');
+}
+
+export async function trackProgress(options: {
+  handle: WorkflowHandle;
+  lab: Lab;
+  autoApprove: boolean;
+  uiUrl?: string;
+  print: (line: string) => void;
+  onPhase: (phaseIndex: number, state: MigrationState) => Promise<void>;
+}): Promise<DemoProgress> {
+  const { handle, lab, print } = options;
+  const startedAt = lab.load?.snapshot().startedAt ?? Date.now();
+  const phases: PhaseWindow[] = [];
+  const progress: DemoProgress = { phases };
+  let open: PhaseWindow | undefined;
+  let helpShownFor = '';
+  let lastLine = 0;
+  const close = (at: number) => {
+    if (open) open.to = at;
+    open = undefined;
+  };
+  const openPhase = (status: MigrationStatus, index: number, from: number) => {
+    const shares = Object.values(lab.effectiveTargetShares());
+    const phase = {
+      index,
+      sourceWeight: status.desired.source,
+      targetWeight: status.desired.target,
+      effectiveTargetShare: mean(shares),
+      from,
+      to: from,
+    };
+    phases.push(phase);
+    open = phase;
+  };
+
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    const now = Date.now();
+    await options.onPhase(status.phaseIndex, status.state);
+    // Phase 0 held 100/0 since the load began; later phases from when their weights were verified.
+    if (phases.length === 0 && status.phaseIndex === 0) openPhase(status, 0, startedAt);
+    const nextWrite = status.writes.find(
+      (write) => write.purpose === 'phase' && write.phase > (open?.index ?? -1) && write.changed,
+    );
+    if (open && (nextWrite || status.state === 'rolling-back' || FINISHED.includes(status.state))) {
+      close(nextWrite ? Math.min(now, Date.parse(nextWrite.at)) : now);
+    }
+    if (!open && HOLDING.includes(status.state) && status.phaseIndex > (phases.at(-1)?.index ?? -1))
+      openPhase(status, status.phaseIndex, now);
+
+    const breach = status.breaches[0];
+    if (breach) progress.breachDetectedAt ??= Date.parse(breach.at);
+    const rollbackWrite = status.writes.find((write) => write.purpose === 'rollback');
+    if (rollbackWrite) progress.rollbackAppliedAt ??= Date.parse(rollbackWrite.at);
+
+    if (
+      status.state === 'waiting-approval' &&
+      !options.autoApprove &&
+      status.waitingFor &&
+      helpShownFor !== status.waitingFor
+    ) {
+      helpShownFor = status.waitingFor;
+      print(approvalHelp(status.migrationId, status.waitingFor, options.uiUrl));
+    }
+    if (now - lastLine >= 1000 || FINISHED.includes(status.state)) {
+      lastLine = now;
+      const record = lab.load?.snapshot();
+      const second = Math.floor(now / 1000);
+      const recent = record ? summarize(record, second - 3, second) : undefined;
+      const observed = (recent?.share[TARGET_GATEWAY] ?? 0) * 100;
+      const failed = recent?.failures ?? 0;
+      const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
+      const soak = soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`;
+      print(
+        `[${formatDuration(now - startedAt).padStart(7)}] phase ${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName} ${status.desired.source}/${status.desired.target} ${status.state}${soak}` +
+          ` | target share: effective ${mean(Object.values(lab.effectiveTargetShares())).toFixed(1)}%, observed ${observed.toFixed(1)}%` +
+          ` | ${Math.round((recent?.requests ?? 0) / 3)} req/s, ${failed} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}`,
+      );
+    }
+    if (FINISHED.includes(status.state)) {
+      close(now);
+      return progress;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

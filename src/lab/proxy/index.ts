@@ -1,0 +1,1 @@
+export { type ClbProxy, type ClbProxyOptions, type ClbProxyStats, startClbProxy } from './proxy.js';

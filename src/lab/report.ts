@@ -1,0 +1,121 @@
+// The demo's report: what the load generator saw during each phase, next to the weights gateshift
+// wrote and the shares the CLB applied, and for a breach how fast traffic came back to the source.
+import type { LoadRecord, SecondRecord } from './load/index.js';
+
+export interface PhaseWindow {
+  index: number;
+  sourceWeight: number;
+  targetWeight: number;
+  /** The target's share of backend weights, averaged over the CLBs, once the phase was verified. */
+  effectiveTargetShare: number | null;
+  /** Epoch ms: from the phase's verified weights until the next phase started to be written. */
+  from: number;
+  to: number;
+}
+
+export interface BreachTimes {
+  faultInjectedAt: number;
+  breachDetectedAt?: number;
+  rollbackAppliedAt?: number;
+}
+
+export interface DemoReport {
+  result: 'completed' | 'rolled-back' | 'failed';
+  scenario: string;
+  totalRequests: number;
+  failedRequests: number;
+  injectedErrors: number;
+  phases: {
+    index: number;
+    sourceWeight: number;
+    targetWeight: number;
+    effectiveTargetShare: number | null;
+    observedTargetShare: number | null;
+    requests: number;
+  }[];
+  faultInjectedAt?: string;
+  breachDetectedAt?: string;
+  rollbackAppliedAt?: string;
+  trafficRevertedAt?: string;
+  breachToRevertMs?: number;
+  faultToRevertMs?: number;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const sum = (values: Record<string, number>) => Object.values(values).reduce((total, value) => total + value, 0);
+const fiveHundreds = (second: SecondRecord) =>
+  Object.entries(second.byStatus)
+    .filter(([status]) => status.startsWith('5'))
+    .reduce((total, [, count]) => total + count, 0);
+
+/** Seconds wholly inside [from, to): the requests of a second sent across a boundary are left out. */
+function secondsWithin(record: LoadRecord, from: number, to: number): SecondRecord[] {
+  return record.seconds.filter((second) => second.second * 1000 >= from && (second.second + 1) * 1000 <= to);
+}
+
+/** The first second after which no request reached the target, at or after `since`. */
+export function trafficRevertedAt(record: LoadRecord, targetGateway: string, since: number): number | undefined {
+  const seconds = record.seconds.filter((second) => (second.second + 1) * 1000 > since);
+  let reverted: number | undefined;
+  for (const second of seconds) {
+    if ((second.byGateway[targetGateway] ?? 0) > 0) reverted = undefined;
+    else reverted ??= second.second * 1000;
+  }
+  return reverted;
+}
+
+export function buildReport(input: {
+  result: DemoReport['result'];
+  scenario: string;
+  record: LoadRecord;
+  phases: PhaseWindow[];
+  targetGateway: string;
+  breach?: BreachTimes;
+}): DemoReport {
+  const { record, breach } = input;
+  const faultSecond = breach ? Math.floor(breach.faultInjectedAt / 1000) : Number.POSITIVE_INFINITY;
+  let injectedErrors = 0;
+  let otherErrors = 0;
+  for (const second of record.seconds) {
+    // Only the injected fault makes a gateway answer 5xx in the lab: 5xx from its second on are its.
+    if (second.second >= faultSecond) injectedErrors += fiveHundreds(second);
+    else otherErrors += fiveHundreds(second);
+  }
+  const phases = input.phases.map((phase) => {
+    const seconds = secondsWithin(record, phase.from, phase.to);
+    const answered = seconds.reduce((total, second) => total + sum(second.byGateway), 0);
+    const toTarget = seconds.reduce((total, second) => total + (second.byGateway[input.targetGateway] ?? 0), 0);
+    return {
+      index: phase.index,
+      sourceWeight: phase.sourceWeight,
+      targetWeight: phase.targetWeight,
+      effectiveTargetShare: phase.effectiveTargetShare,
+      observedTargetShare: answered === 0 ? null : round2((toTarget / answered) * 100),
+      requests: seconds.reduce((total, second) => total + second.requests, 0),
+    };
+  });
+  const report: DemoReport = {
+    result: input.result,
+    scenario: input.scenario,
+    totalRequests: record.totals.requests,
+    failedRequests: sum(record.totals.transportErrors) + otherErrors,
+    injectedErrors,
+    phases,
+  };
+  if (breach) {
+    const reverted = trafficRevertedAt(record, input.targetGateway, breach.faultInjectedAt);
+    Object.assign(report, {
+      faultInjectedAt: iso(breach.faultInjectedAt),
+      breachDetectedAt: iso(breach.breachDetectedAt),
+      rollbackAppliedAt: iso(breach.rollbackAppliedAt),
+      trafficRevertedAt: iso(reverted),
+      breachToRevertMs:
+        reverted !== undefined && breach.breachDetectedAt !== undefined
+          ? reverted - breach.breachDetectedAt
+          : undefined,
+      faultToRevertMs: reverted !== undefined ? reverted - breach.faultInjectedAt : undefined,
+    });
+  }
+  return report;
+}

@@ -1,0 +1,138 @@
+// The lab's starting point, as steps 1 to 3 of the ASM procedure leave it: the CLBs in the emulator;
+// the Istio gateway's pods and, per CLB, a Service with the four CLB annotations at weight 100; the
+// ASM gateway as an IstioGateway on the ASM control plane (its Service and pods follow) and, for the
+// second CLB, a second Service at weight 0; the bookinfo routes on the cluster and their migrated
+// copies on ASM.
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CLB_ANNOTATIONS, formatVgroupPort } from '../plan/index.js';
+import { bookinfoObjects, type KubeJson, putObjects } from './kube/bookinfo.js';
+import {
+  APP_NAMESPACE,
+  CLBS,
+  CONTAINER_PORT,
+  GATEWAY_NAMESPACE,
+  type LabClb,
+  REGION,
+  SERVICE_PORT,
+  SOURCE_GATEWAY,
+  TARGET_GATEWAY,
+} from './names.js';
+import type { SlbState } from './slb/state.js';
+
+export interface SceneOptions {
+  sourcePods: number;
+  targetPods: number;
+  /** The ASM side lacks the bookinfo VirtualService: its gateway answers 404. */
+  routeMissingOnTarget?: boolean;
+}
+
+const PORTS = [{ name: 'http2', port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: 'TCP' }];
+
+function clbAnnotations(clb: LabClb, weight: string): Record<string, string> {
+  return {
+    [CLB_ANNOTATIONS.id]: clb.id,
+    [CLB_ANNOTATIONS.forceOverrideListeners]: 'false',
+    [CLB_ANNOTATIONS.vgroupPort]: formatVgroupPort([{ id: clb.vServerGroupId, port: SERVICE_PORT }]),
+    [CLB_ANNOTATIONS.weight]: weight,
+  };
+}
+
+export function addLoadBalancers(slb: SlbState): void {
+  for (const clb of CLBS) {
+    slb.addLoadBalancer({ id: clb.id, regionId: REGION, name: `lab-${clb.id}` });
+    slb.addVServerGroup(clb.id, { id: clb.vServerGroupId, listenerPorts: [clb.listenerPort] });
+  }
+}
+
+/** The migrated bookinfo objects the ASM control plane holds (without the VirtualService when asked). */
+export function asmRouting(routeMissingOnTarget = false): KubeJson[] {
+  return bookinfoObjects(TARGET_GATEWAY).filter(
+    (object) => !(routeMissingOnTarget && object.kind === 'VirtualService'),
+  );
+}
+
+export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: SceneOptions): Promise<void> {
+  const core = cluster.makeApiClient(CoreV1Api);
+  const asmCore = asm.makeApiClient(CoreV1Api);
+  for (const name of [GATEWAY_NAMESPACE, APP_NAMESPACE]) {
+    await core.createNamespace({ body: { metadata: { name } } });
+    await asmCore.createNamespace({ body: { metadata: { name } } });
+  }
+  for (let i = 0; i < options.sourcePods; i++) {
+    await core.createNamespacedPod({
+      namespace: GATEWAY_NAMESPACE,
+      body: {
+        metadata: {
+          name: `istio-${SOURCE_GATEWAY}-${i}`,
+          labels: { app: `istio-${SOURCE_GATEWAY}`, istio: SOURCE_GATEWAY },
+        },
+        spec: {
+          nodeName: 'lab-node',
+          containers: [{ name: 'istio-proxy', image: 'istio/proxyv2', ports: [{ containerPort: CONTAINER_PORT }] }],
+        },
+      },
+    });
+  }
+  for (const clb of CLBS) {
+    await core.createNamespacedService({
+      namespace: GATEWAY_NAMESPACE,
+      body: {
+        metadata: { name: clb.sourceService, annotations: clbAnnotations(clb, '100') },
+        spec: { type: 'LoadBalancer', selector: { istio: SOURCE_GATEWAY }, ports: PORTS },
+      },
+    });
+  }
+  const [first, ...others] = CLBS;
+  if (!first) return;
+  // Step 2: the ASM gateway, whose Service carries the first CLB's annotations at weight 0.
+  await asm.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    group: 'istio.alibabacloud.com',
+    version: 'v1beta1',
+    namespace: GATEWAY_NAMESPACE,
+    plural: 'istiogateways',
+    body: {
+      apiVersion: 'istio.alibabacloud.com/v1beta1',
+      kind: 'IstioGateway',
+      metadata: { name: TARGET_GATEWAY, namespace: GATEWAY_NAMESPACE },
+      spec: {
+        gatewayType: 'ingress',
+        replicaCount: options.targetPods,
+        ports: PORTS,
+        serviceType: 'LoadBalancer',
+        serviceAnnotations: clbAnnotations(first, '0'),
+      },
+    },
+  });
+  for (const clb of others) {
+    await core.createNamespacedService({
+      namespace: GATEWAY_NAMESPACE,
+      body: {
+        metadata: { name: clb.targetService, annotations: clbAnnotations(clb, '0') },
+        spec: { type: 'LoadBalancer', selector: { istio: TARGET_GATEWAY }, ports: PORTS },
+      },
+    });
+  }
+  // Step 3: the routes on the cluster, and their copies on ASM selecting the ASM gateway.
+  await putObjects(cluster.makeApiClient(CustomObjectsApi), APP_NAMESPACE, bookinfoObjects());
+  await putObjects(asm.makeApiClient(CustomObjectsApi), APP_NAMESPACE, asmRouting(options.routeMissingOnTarget));
+}
+
+/** Weight 100 on every source Service and 0 on every target Service, as before a migration. */
+export async function restoreWeights(cluster: KubeConfig): Promise<void> {
+  const core = cluster.makeApiClient(CoreV1Api);
+  for (const clb of CLBS) {
+    for (const [name, weight] of [
+      [clb.sourceService, '100'],
+      [clb.targetService, '0'],
+    ] as const) {
+      await core.patchNamespacedService(
+        {
+          name,
+          namespace: GATEWAY_NAMESPACE,
+          body: { metadata: { annotations: { [CLB_ANNOTATIONS.weight]: weight } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    }
+  }
+}

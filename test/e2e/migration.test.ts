@@ -1,0 +1,212 @@
+// End to end in the lab, under steady load through both CLBs: the worker runs as its own process
+// against the Temporal dev server, with only the lab's endpoints and keys in its environment.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
+import { findTemporalCli } from '../../scripts/tools/temporal-cli.js';
+import { type Lab, startLab } from '../../src/lab/index.js';
+import { labMigrationInput } from '../../src/lab/input.js';
+import { summarize } from '../../src/lab/load/index.js';
+import { ROUTE, TARGET_GATEWAY } from '../../src/lab/names.js';
+import { trackProgress } from '../../src/lab/progress.js';
+import { buildReport } from '../../src/lab/report.js';
+import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
+import type { MigrationResult } from '../../workflows/status.js';
+
+const SOAK_SEC = 8;
+const run = promisify(execFile);
+let server: DevServer;
+let lab: Lab;
+let client: Client;
+let connection: Connection;
+let worker: ChildProcess | undefined;
+const log: string[] = [];
+
+function startWorkerProcess(): Promise<ChildProcess> {
+  // node itself, not a launcher: a SIGKILL must reach the worker.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+    env: {
+      ...process.env,
+      ...lab.workerEnv,
+      TEMPORAL_ADDRESS: server.address,
+      GATESHIFT_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  worker = child;
+  // The worker is ready once it polls; a migration started before that simply waits for it.
+  return Promise.resolve(child);
+}
+
+async function stopWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const child = worker;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  await exited;
+}
+
+async function migrate(id: string, autoApprove: boolean) {
+  return client.workflow.start(MIGRATION_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: id,
+    args: [labMigrationInput({ autoApprove, soakSec: SOAK_SEC })],
+  });
+}
+
+beforeAll(async () => {
+  server = await startDevServer({ uiPort: false });
+  lab = await startLab({ rps: 200 });
+  connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection });
+  await startWorkerProcess();
+});
+
+afterAll(async () => {
+  await stopWorker('SIGKILL');
+  await connection?.close();
+  await lab?.stop();
+  await server?.stop();
+});
+
+describe('the lab migration', () => {
+  it('stops at the pre-flight, before any weight moves, when a route is missing on the target', async () => {
+    await lab.faults.set({ routeMissingOnTarget: true });
+    try {
+      const handle = await migrate('e2e-route-missing', true);
+      const error = await handle.result().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const message = (error as WorkflowFailedError).cause?.message ?? '';
+      expect(message).toContain('pre-flight failed, no weight was changed');
+      expect(message).toContain(`${ROUTE.host}${ROUTE.path}`);
+      const status = await handle.query(statusQuery);
+      expect(status.writes).toEqual([]);
+      expect(Object.values(lab.effectiveTargetShares())).toEqual([0, 0]);
+    } finally {
+      await lab.faults.set({ routeMissingOnTarget: false });
+    }
+  });
+
+  it('rolls back by itself when the ASM gateway fails, traffic back on the source within 10 s', async () => {
+    const handle = await migrate('e2e-breach', true);
+    let faultAt: number | undefined;
+    const progress = await trackProgress({
+      handle,
+      lab,
+      autoApprove: true,
+      print: (line) => log.push(line),
+      onPhase: async (phase, state) => {
+        if (faultAt === undefined && phase === 3 && state === 'soaking') {
+          await lab.faults.set({ targetErrorRatio: 0.3 });
+          faultAt = Date.now();
+        }
+      },
+    });
+    await lab.faults.set({ targetErrorRatio: 0 });
+    const result = (await handle.result()) as MigrationResult;
+    expect(result.outcome).toBe('rolled-back');
+    expect(result.rollback?.by).toBe('gateshift');
+    expect(faultAt).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const record = lab.load?.snapshot();
+    if (!record || faultAt === undefined) throw new Error('no load record or no fault');
+    const report = buildReport({
+      result: result.outcome,
+      scenario: 'breach',
+      record,
+      phases: progress.phases,
+      targetGateway: TARGET_GATEWAY,
+      breach: {
+        faultInjectedAt: faultAt,
+        breachDetectedAt: progress.breachDetectedAt,
+        rollbackAppliedAt: progress.rollbackAppliedAt,
+      },
+    });
+    expect(report.faultToRevertMs).toBeDefined();
+    expect(report.faultToRevertMs).toBeLessThanOrEqual(10_000);
+    const window = summarize(record, Math.floor(progress.phases[0]?.from ?? 0) / 1000, Math.floor(Date.now() / 1000));
+    expect(Object.values(window.transportErrors).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(Object.values(lab.effectiveTargetShares())).toEqual([0, 0]);
+  });
+
+  it('takes approvals from the temporal CLI and survives a SIGKILL of the worker mid-phase, without a failed request', async () => {
+    const started = Math.floor(Date.now() / 1000);
+    const temporal = findTemporalCli();
+    if (!temporal) throw new Error('the Temporal CLI is not installed');
+    const handle = await migrate('e2e-manual', false);
+    let killed = false;
+    let approved = '';
+    for (;;) {
+      const status = await handle.query(statusQuery);
+      if (['completed', 'rolled-back', 'failed'].includes(status.state)) break;
+      if (status.state === 'waiting-approval' && status.waitingFor !== approved) {
+        approved = status.waitingFor ?? '';
+        await run(temporal, [
+          'workflow',
+          'signal',
+          '--address',
+          server.address,
+          '--workflow-id',
+          'e2e-manual',
+          '--name',
+          'approve',
+          '--input',
+          '{"by":"e2e-approver"}',
+        ]);
+      }
+      if (!killed && status.phaseIndex === 2 && status.state === 'soaking') {
+        killed = true;
+        await stopWorker('SIGKILL');
+        await startWorkerProcess();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const result = (await handle.result()) as MigrationResult;
+    expect(result.outcome).toBe('completed');
+    expect(killed).toBe(true);
+    const approvals = result.actions.filter((action) => action.kind === 'approve' && action.outcome === 'accepted');
+    expect(approvals.map((action) => `${action.by} via ${action.via}`)).toEqual(
+      Array(4).fill('e2e-approver via signal'),
+    );
+    const record = lab.load?.snapshot();
+    if (!record) throw new Error('no load record');
+    expect(summarize(record, started, Math.floor(Date.now() / 1000)).failures).toBe(0);
+    await lab.restoreSource();
+  });
+
+  it('moves all traffic at 200 requests/s without a failed request, each phase observed within 3 points of its effective share', async () => {
+    const started = Math.floor(Date.now() / 1000);
+    const handle = await migrate('e2e-happy', true);
+    const progress = await trackProgress({
+      handle,
+      lab,
+      autoApprove: true,
+      print: (line) => log.push(line),
+      onPhase: async () => {},
+    });
+    const result = (await handle.result()) as MigrationResult;
+    expect(result.outcome).toBe('completed');
+    const record = lab.load?.snapshot();
+    if (!record) throw new Error('no load record');
+    const report = buildReport({
+      result: result.outcome,
+      scenario: 'happy',
+      record,
+      phases: progress.phases,
+      targetGateway: TARGET_GATEWAY,
+    });
+    const during = summarize(record, started, Math.floor(Date.now() / 1000));
+    expect(during.requests / (Math.floor(Date.now() / 1000) - started)).toBeGreaterThanOrEqual(190);
+    expect(during.failures).toBe(0);
+    expect(report.phases.map((phase) => phase.targetWeight)).toEqual([0, 10, 50, 90, 100]);
+    for (const phase of report.phases) {
+      expect(phase.requests).toBeGreaterThan(0);
+      expect(Math.abs((phase.observedTargetShare ?? -100) - (phase.effectiveTargetShare ?? 0))).toBeLessThanOrEqual(3);
+    }
+    expect(Object.values(lab.effectiveTargetShares())).toEqual([100, 100]);
+  });
+});
