@@ -43,7 +43,7 @@ export async function trackProgress(options: {
   onPhase: (phaseIndex: number, state: MigrationState) => Promise<void>;
 }): Promise<DemoProgress> {
   const { handle, lab, print } = options;
-  const startedAt = lab.load?.snapshot().startedAt ?? Date.now();
+  const startedAt = Date.now();
   const phases: PhaseWindow[] = [];
   const progress: DemoProgress = { phases };
   let open: PhaseWindow | undefined;
@@ -71,7 +71,7 @@ export async function trackProgress(options: {
     const status = await handle.query(statusQuery);
     const now = Date.now();
     await options.onPhase(status.phaseIndex, status.state);
-    // Phase 0 held 100/0 since the load began; later phases from when their weights were verified.
+    // Phase 0 holds 100/0 from the start; later phases from when their weights were verified.
     if (phases.length === 0 && status.phaseIndex === 0) openPhase(status, 0, startedAt);
     const nextWrite = status.writes.find(
       (write) => write.purpose === 'phase' && write.phase > (open?.index ?? -1) && write.changed,

@@ -82,7 +82,7 @@ describe('the lab migration', () => {
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const message = (error as WorkflowFailedError).cause?.message ?? '';
       expect(message).toContain('pre-flight failed, no weight was changed');
-      expect(message).toContain(`${ROUTE.host}${ROUTE.path}`);
+      expect(message).toMatch(new RegExp(`${ROUTE.host.replaceAll('.', '\\.')}(:\\d+)?${ROUTE.path}.*HTTP 404`));
       const status = await handle.query(statusQuery);
       expect(status.writes).toEqual([]);
       expect(Object.values(lab.effectiveTargetShares())).toEqual([0, 0]);
@@ -131,6 +131,8 @@ describe('the lab migration', () => {
     const window = summarize(record, Math.floor(progress.phases[0]?.from ?? 0) / 1000, Math.floor(Date.now() / 1000));
     expect(Object.values(window.transportErrors).reduce((a, b) => a + b, 0)).toBe(0);
     expect(Object.values(lab.effectiveTargetShares())).toEqual([0, 0]);
+    // The next migration's analysis must not see this one's errors in its rate() window (10 s).
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
   });
 
   it('takes approvals from the temporal CLI and survives a SIGKILL of the worker mid-phase, without a failed request', async () => {
@@ -203,7 +205,8 @@ describe('the lab migration', () => {
     expect(during.requests / (Math.floor(Date.now() / 1000) - started)).toBeGreaterThanOrEqual(190);
     expect(during.failures).toBe(0);
     expect(report.phases.map((phase) => phase.targetWeight)).toEqual([0, 10, 50, 90, 100]);
-    for (const phase of report.phases) {
+    // Phase 0 (100/0, no soak) lasts only as long as the pre-flight: it may hold no whole second.
+    for (const phase of report.phases.filter((p) => p.index > 0 || p.requests > 0)) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(Math.abs((phase.observedTargetShare ?? -100) - (phase.effectiveTargetShare ?? 0))).toBeLessThanOrEqual(3);
     }

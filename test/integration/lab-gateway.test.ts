@@ -1,6 +1,7 @@
 // The lab's gateway pods: real HTTP servers on loopback IPs that route by the bookinfo Gateway and
-// VirtualService (shared fixtures), stamp the serving pod, fail on demand, export Istio's metrics and
-// drain on stop.
+// VirtualService (shared fixtures), stamp the serving pod, fail on demand, drain on stop, and export
+// Istio's metrics, which a real Prometheus answers the analysis's default queries from. watchRoutes
+// follows a real API server.
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';

@@ -1,12 +1,11 @@
-// Istio's bookinfo Gateway and VirtualService from the shared fixtures, as the API server would list
-// them in a namespace, plus the ASM copy of the Gateway (step 3 of the procedure), for the lab's
-// gateway simulators.
+// The lab tests' world: the two gateways of a migration, and Istio's bookinfo Gateway and
+// VirtualService from the shared fixtures as the API server would list them in a namespace, with the
+// ASM copy of the Gateway (step 3 of the procedure).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { GatewayIdentity } from '../../src/lab/gateway/index.js';
 
-// The two gateways of a migration and the host the tests send.
 export const ISTIO: GatewayIdentity = {
   name: 'ingressgateway',
   namespace: 'istio-system',

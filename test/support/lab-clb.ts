@@ -1,8 +1,7 @@
 // A small lab data plane for tests: gateway pods of the Istio gateway and of the ASM gateway serving the
 // bookinfo routes, as ENI backends of one vServer group behind one CLB listener, and the proxy of
 // that listener.
-import type { GatewayPod } from '../../src/lab/gateway/index.js';
-import { RouteTable, startGatewayPod } from '../../src/lab/gateway/index.js';
+import { type GatewayPod, RouteTable, startGatewayPod } from '../../src/lab/gateway/index.js';
 import { type ClbProxy, startClbProxy } from '../../src/lab/proxy/index.js';
 import { type Backend, SlbState } from '../../src/lab/slb/state.js';
 import { freePort } from '../../src/ports.js';
