@@ -79,7 +79,7 @@ async function main(options: DemoOptions): Promise<number> {
     Object.assign(process.env, lab.workerEnv);
     const worker = await startWorker({
       env: { ...process.env, TEMPORAL_ADDRESS: server.address, GATESHIFT_METRICS_PORT: '0' },
-      logger: createLogger({ LOG_LEVEL: 'warn' }),
+      logger: createLogger({ LOG_LEVEL: 'error' }),
       handleSignals: false,
     });
     cleanups.push(() => worker.shutdown());

@@ -1,5 +1,7 @@
-// Without a kubelet, pods stay Pending with no IP; this plays the kubelet's status report.
+// Without a kubelet, pods stay Pending with no IP; this plays the kubelet's status report for one pod
+// (the lab's kubelet simulator does it for every pod it sees).
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { runningStatus } from '../kubelet/pod-status.js';
 
 /** Marks a pod Running and Ready with `ip`, through the pods/status subresource. */
 export async function markPodRunning(kubeconfig: string, namespace: string, name: string, ip: string): Promise<void> {
@@ -7,32 +9,8 @@ export async function markPodRunning(kubeconfig: string, namespace: string, name
   kc.loadFromFile(kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
   const pod = await core.readNamespacedPod({ name, namespace });
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const conditions = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
-    type,
-    status: 'True',
-    lastTransitionTime: now,
-  }));
-  const containerStatuses = (pod.spec?.containers ?? []).map((container) => ({
-    name: container.name,
-    image: container.image ?? '',
-    imageID: '',
-    ready: true,
-    started: true,
-    restartCount: 0,
-    state: { running: { startedAt: now } },
-  }));
-  const status = {
-    phase: 'Running',
-    hostIP: '127.0.0.1',
-    podIP: ip,
-    podIPs: [{ ip }],
-    startTime: now,
-    conditions,
-    containerStatuses,
-  };
   await core.patchNamespacedPodStatus(
-    { name, namespace, body: { status } },
+    { name, namespace, body: { status: runningStatus(pod, ip, new Date()) } },
     setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
   );
 }
