@@ -118,7 +118,9 @@ async function defaultPlanEvents(codePath: string): Promise<number> {
         const status = await handle.query(statusQuery);
         if (status.state === 'completed') break;
         if (status.state === 'waiting-approval') await handle.executeUpdate(approveUpdate, { args: [{ by: 'bench' }] });
-        else if (status.state === 'soaking' && status.soak) await env.sleep(Math.max(1000, status.soak.remainingMs));
+        // Time skips only with no activity in flight (the analysis gives its verdict at once here).
+        else if (status.state === 'soaking' && status.soak && status.analysis?.verdict !== 'running')
+          await env.sleep(Math.max(1000, status.soak.remainingMs));
         else await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return (await handle.fetchHistory()).events?.length ?? 0;

@@ -141,7 +141,9 @@ export async function drive(
     if (current.state === 'waiting-approval') {
       if (!approve) throw new Error(`migration waits for ${current.waitingFor}`);
       await handle.executeUpdate(approveUpdate, { args: [{ by, comment: 'looks good' }] });
-    } else if (current.state === 'soaking' && current.soak) {
+    } else if (current.state === 'soaking' && current.soak && current.analysis?.verdict !== 'running') {
+      // Only with no activity in flight: the test server does not skip time while one runs, and a
+      // sleep begun then would last for real.
       await env.sleep(Math.max(1000, current.soak.remainingMs));
     } else {
       await new Promise((resolve) => setTimeout(resolve, 20));
