@@ -41,7 +41,7 @@ const GATEWAY_NS = 'istio-system';
 const SOURCE_NS = 'bookinfo';
 const ASM_NS = 'asm-bookinfo';
 // Real inputs written by others: Istio's bookinfo networking samples, in the shared fixtures.
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/istio-bookinfo/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../src/lab/bookinfo/', import.meta.url));
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 const SOURCE: GatewayRef = {

@@ -37,7 +37,7 @@ const REGION = 'cn-hangzhou';
 const SELECTORS = { source: { istio: 'ingressgateway' }, target: { istio: 'ingressgateway-asm' } };
 const ACCESS_KEY_ID = 'LTAI5tSceneAccessKey';
 const ACCESS_KEY_SECRET = 'scene-secret-0123456789abcdef';
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/istio-bookinfo/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../src/lab/bookinfo/', import.meta.url));
 const PLURALS: Record<string, string> = {
   Gateway: 'gateways',
   VirtualService: 'virtualservices',

@@ -17,9 +17,7 @@ export const ASM: GatewayIdentity = {
   workload: 'ingressgateway-asm',
 };
 export const HOST = 'bookinfo.example.com';
-const FIXTURE = fileURLToPath(
-  new URL('../../../shared/fixtures/istio-bookinfo/bookinfo-gateway.yaml', import.meta.url),
-);
+const FIXTURE = fileURLToPath(new URL('../../src/lab/bookinfo/bookinfo-gateway.yaml', import.meta.url));
 
 export interface IstioObject {
   apiVersion: string;
