@@ -7,6 +7,7 @@ import type { ClbClient } from '../clb/client.js';
 import { readEffectiveWeights } from '../clb/poll-effective.js';
 import type { AppliedWeights, EffectiveWeights, Topology, WeightsRequest, WeightWrite } from '../contracts.js';
 import { readClbAnnotations, writeWeightAnnotation } from '../kube/annotations.js';
+import { readCcmEvents } from '../kube/events.js';
 import { type ServiceRef, serviceRef } from '../kube/service.js';
 import { gatewayPods } from '../probe-routes.js';
 import type { TrafficDriver } from './driver.js';
@@ -53,6 +54,18 @@ export function createClbAnnotationDriver(clbClient: (regionId: string) => ClbCl
         }
       }
       return { writes };
+    },
+
+    /** The CCM reports a Service it cannot reconcile only as Warning Events on it. */
+    async routerComplaints(topology: Topology, since: string): Promise<string[]> {
+      const lines: string[] = [];
+      for (const lb of topology.loadBalancers) {
+        for (const ref of Object.values(services(topology, lb))) {
+          for (const event of await readCcmEvents(ref, since))
+            lines.push(`${ref.namespace}/${ref.service}: ${event.reason}: ${event.message}`);
+        }
+      }
+      return [...new Set(lines)];
     },
 
     async readEffectiveWeights(topology: Topology, desired: SideWeights): Promise<EffectiveWeights[]> {

@@ -8,4 +8,6 @@ export interface TrafficDriver {
   setWeights(request: WeightsRequest): Promise<AppliedWeights>;
   /** Reads the backend weights every CLB applies now and compares them with what `desired` predicts. */
   readEffectiveWeights(topology: Topology, desired: WeightsRequest['weights']): Promise<EffectiveWeights[]>;
+  /** What the router itself reported since `since` (ISO time) about failing to apply weights, one line each. */
+  routerComplaints(topology: Topology, since: string): Promise<string[]>;
 }

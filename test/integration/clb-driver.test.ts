@@ -261,6 +261,33 @@ describe('verifyWeights', () => {
     expect(lines).toHaveLength(2 + 2 * 2 * 5);
   });
 
+  it("quotes the CCM's Warning Events on the Services when the CLB does not follow", async () => {
+    const [publicLb] = scene.clbs;
+    if (!publicLb) throw new Error('no CLB in the scene');
+    await activities.applyWeights(request({ source: 50, target: 50 }));
+    const message = `Error syncing load balancer [${publicLb.id}]: can not find vgroupId rsp-gone in lb ${publicLb.id}`;
+    const now = new Date();
+    await scene.admin.createNamespacedEvent({
+      namespace: GATEWAY_NS,
+      body: {
+        metadata: { generateName: 'ccm-' },
+        involvedObject: { kind: 'Service', name: publicLb.targetService, namespace: GATEWAY_NS },
+        reason: 'SyncLoadBalancerFailed',
+        message,
+        type: 'Warning',
+        source: { component: 'cloud-controller-manager' },
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+    const verified = await verify({ source: 50, target: 50 }, 1_000);
+    expect(verified.ok).toBe(false);
+    expect(verified.message?.split('\n')).toContain(
+      `the CCM reported: ${GATEWAY_NS}/${publicLb.targetService}: SyncLoadBalancerFailed: ${message}`,
+    );
+  });
+
   it('stops promptly when cancelled while it waits for the CCM', async () => {
     await activities.applyWeights(request({ source: 90, target: 10 }));
     const run = runActivity<VerifyRequest, VerifyResult, { round: number }>(activities.verifyWeights, {
