@@ -73,15 +73,15 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
       },
     });
   }
-  for (const clb of CLBS) {
-    await core.createNamespacedService({
+  const createService = (name: string, gateway: string, annotations: Record<string, string>) =>
+    core.createNamespacedService({
       namespace: GATEWAY_NAMESPACE,
       body: {
-        metadata: { name: clb.sourceService, annotations: clbAnnotations(clb, '100') },
-        spec: { type: 'LoadBalancer', selector: { istio: SOURCE_GATEWAY }, ports: PORTS },
+        metadata: { name, annotations },
+        spec: { type: 'LoadBalancer', selector: { istio: gateway }, ports: PORTS },
       },
     });
-  }
+  for (const clb of CLBS) await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, '100'));
   const [first, ...others] = CLBS;
   if (!first) return;
   // Step 2: the ASM gateway, whose Service carries the first CLB's annotations at weight 0.
@@ -103,15 +103,7 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
       },
     },
   });
-  for (const clb of others) {
-    await core.createNamespacedService({
-      namespace: GATEWAY_NAMESPACE,
-      body: {
-        metadata: { name: clb.targetService, annotations: clbAnnotations(clb, '0') },
-        spec: { type: 'LoadBalancer', selector: { istio: TARGET_GATEWAY }, ports: PORTS },
-      },
-    });
-  }
+  for (const clb of others) await createService(clb.targetService, TARGET_GATEWAY, clbAnnotations(clb, '0'));
   // Step 3: the routes on the cluster, and their copies on ASM selecting the ASM gateway.
   await putObjects(cluster.makeApiClient(CustomObjectsApi), APP_NAMESPACE, bookinfoObjects());
   await putObjects(asm.makeApiClient(CustomObjectsApi), APP_NAMESPACE, asmRouting(options.routeMissingOnTarget));

@@ -5,15 +5,15 @@
 // backend with the CCM's weights; the bookinfo Gateway, VirtualServices and DestinationRules on the
 // source cluster and their copies (Gateway selecting the ASM gateway) on the ASM control plane.
 // There is no CCM: applyCcm plays it, with its real arithmetic (ENI backends, as on a Terway cluster).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1ServicePort } from '@kubernetes/client-node';
-import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ClbClient } from '../../activities/clb/client.js';
 import type { RetryPolicy } from '../../activities/clb/retry.js';
 import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
+import { bookinfoObjects, putObjects } from '../../src/lab/kube/bookinfo.js';
+import { writeWorkerKubeconfig } from '../../src/lab/kube/worker-kubeconfig.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 import type { Backend } from '../../src/lab/slb/state.js';
 import {
@@ -37,12 +37,6 @@ const REGION = 'cn-hangzhou';
 const SELECTORS = { source: { istio: 'ingressgateway' }, target: { istio: 'ingressgateway-asm' } };
 const ACCESS_KEY_ID = 'LTAI5tSceneAccessKey';
 const ACCESS_KEY_SECRET = 'scene-secret-0123456789abcdef';
-const FIXTURES = fileURLToPath(new URL('../../src/lab/bookinfo/', import.meta.url));
-const PLURALS: Record<string, string> = {
-  Gateway: 'gateways',
-  VirtualService: 'virtualservices',
-  DestinationRule: 'destinationrules',
-};
 
 type Side = 'source' | 'target';
 
@@ -179,42 +173,6 @@ export async function applyCcm(scene: AsmScene): Promise<void> {
   }
 }
 
-/** The bookinfo fixtures as written; the Gateway's selector set to `asmGateway` for the ASM copies. */
-function bookinfoObjects(asmGateway?: string): Record<string, unknown>[] {
-  const files = ['bookinfo-gateway.yaml', 'destination-rule-all.yaml', 'virtual-service-reviews-90-10.yaml'];
-  return files.flatMap((file) =>
-    parseAllDocuments(readFileSync(join(FIXTURES, file), 'utf8'))
-      .map((doc) => doc.toJS())
-      .filter(Boolean)
-      .map((object) =>
-        asmGateway && object.kind === 'Gateway'
-          ? { ...object, spec: { ...object.spec, selector: { istio: asmGateway } } }
-          : object,
-      ),
-  );
-}
-
-/** Creates each object, or replaces it where it exists and differs. */
-async function putObjects(custom: CustomObjectsApi, objects: Record<string, unknown>[]): Promise<void> {
-  for (const object of objects) {
-    const [group = '', version = ''] = String(object.apiVersion).split('/');
-    const plural = PLURALS[String(object.kind)] ?? '';
-    const name = (object.metadata as { name: string }).name;
-    const where = { group, version, namespace: ROUTES_NS, plural };
-    const existing = await custom.getNamespacedCustomObject({ ...where, name }).catch(() => undefined);
-    if (!existing) await custom.createNamespacedCustomObject({ ...where, body: object });
-    else if (JSON.stringify(existing.spec) !== JSON.stringify(object.spec))
-      await custom.replaceNamespacedCustomObject({
-        ...where,
-        name,
-        body: {
-          ...object,
-          metadata: { ...(object.metadata as object), resourceVersion: existing.metadata.resourceVersion },
-        },
-      });
-  }
-}
-
 function adminOf(cluster: TestCluster): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.adminKubeconfig);
@@ -222,25 +180,13 @@ function adminOf(cluster: TestCluster): KubeConfig {
 }
 
 /** The worker's kubeconfig: its ServiceAccount on the data plane (`source`) and on the ASM control plane (`asm`). */
-function workerKubeconfig(dir: string, cluster: TestCluster, asm?: TestCluster): string {
-  const entries = Object.entries({ source: cluster, ...(asm && { asm }) }).map(([name, c]) => {
-    const worker = parse(readFileSync(c.workerKubeconfig, 'utf8'));
-    return {
-      cluster: { name, cluster: worker.clusters[0].cluster },
-      user: { name: `worker-${name}`, user: worker.users[0].user },
-      context: { name, context: { cluster: name, user: `worker-${name}` } },
-    };
-  });
+function workerKubeconfigFile(dir: string, cluster: TestCluster, asm?: TestCluster): string {
   const path = join(dir, 'worker.kubeconfig');
-  const config = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: entries.map((e) => e.cluster),
-    users: entries.map((e) => e.user),
-    contexts: entries.map((e) => e.context),
-    'current-context': 'source',
-  };
-  writeFileSync(path, stringify(config), { mode: 0o600 });
+  writeWorkerKubeconfig(
+    path,
+    { source: cluster.workerKubeconfig, ...(asm && { asm: asm.workerKubeconfig }) },
+    'source',
+  );
   return path;
 }
 
@@ -325,9 +271,9 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
       await markPodRunning(cluster.adminKubeconfig, GATEWAY_NS, pod.name, pod.ip);
     }
 
-    await putObjects(adminCustom, bookinfoObjects());
+    await putObjects(adminCustom, ROUTES_NS, bookinfoObjects());
     const copyRoutingToAsm = async () => {
-      if (asmCustom) await putObjects(asmCustom, bookinfoObjects(SELECTORS.target.istio));
+      if (asmCustom) await putObjects(asmCustom, ROUTES_NS, bookinfoObjects(SELECTORS.target.istio));
     };
     await copyRoutingToAsm();
 
@@ -354,7 +300,7 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
       targetRoutes: routes.target,
       plan: buildPlan(input),
       env: {
-        KUBECONFIG: workerKubeconfig(dir, cluster, asm),
+        KUBECONFIG: workerKubeconfigFile(dir, cluster, asm),
         ...(asm && { GATESHIFT_ASM_KUBECONTEXT: 'asm' }),
         GATESHIFT_SLB_ENDPOINT: emulator.endpoint,
         GATESHIFT_SLB_PROTOCOL: 'http',
