@@ -306,11 +306,16 @@ describe('verifyWeights', () => {
     await activities.applyWeights(request({ source: 50, target: 50 }));
     await applyCcm(scene);
     scene.emulator.faults.throttleRate = 0.5;
-    const verified = await verify({ source: 50, target: 50 }, 30_000);
-    expect(verified.ok).toBe(true);
-    // 25 + 25 against 16 + 16 + 16.
-    expect(verified.loadBalancers.map((lb) => lb.effective.target)).toEqual([48.98, 48.98]);
-    expect(scene.emulator.requests.some((r) => r.code === 'Throttling.User')).toBe(true);
+    const throttled = () => scene.emulator.requests.some((r) => r.code === 'Throttling.User');
+    scene.emulator.requests.length = 0;
+    // A verification reads four groups: repeat until the coin has come up "throttled" at least once.
+    for (let round = 0; round < 10 && (round === 0 || !throttled()); round++) {
+      const verified = await verify({ source: 50, target: 50 }, 30_000);
+      expect(verified.ok).toBe(true);
+      // 25 + 25 against 16 + 16 + 16.
+      expect(verified.loadBalancers.map((lb) => lb.effective.target)).toEqual([48.98, 48.98]);
+    }
+    expect(throttled()).toBe(true);
   });
 });
 
