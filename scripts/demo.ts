@@ -105,6 +105,8 @@ async function main(options: DemoOptions): Promise<number> {
       lab,
       autoApprove: Boolean(options.autoApprove),
       uiUrl: server.uiUrl,
+      // A fresh lab has served 100/0 since its load began.
+      since: lab.load?.snapshot().startedAt,
       print: say,
       onPhase: async (phaseIndex, state) => {
         if (options.scenario === 'breach' && !breach && phaseIndex === 3 && state === 'soaking') {

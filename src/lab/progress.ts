@@ -41,9 +41,11 @@ export async function trackProgress(options: {
   uiUrl?: string;
   print: (line: string) => void;
   onPhase: (phaseIndex: number, state: MigrationState) => Promise<void>;
+  /** Since when the lab has been at 100/0, for phase 0's window; default: now. */
+  since?: number;
 }): Promise<DemoProgress> {
   const { handle, lab, print } = options;
-  const startedAt = Date.now();
+  const startedAt = options.since ?? Date.now();
   const phases: PhaseWindow[] = [];
   const progress: DemoProgress = { phases };
   let open: PhaseWindow | undefined;
