@@ -37,6 +37,10 @@ function startWorkerProcess(): Promise<ChildProcess> {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
+  // A test process that dies without its afterAll must not leave the worker behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   worker = child;
   // The worker is ready once it polls; a migration started before that simply waits for it.
   return Promise.resolve(child);
