@@ -3,7 +3,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { LoadRecord } from './load/index.js';
-import type { PhaseWindow } from './report.js';
+import { type PhaseWindow, serverErrors } from './report.js';
 
 export async function renderChart(record: LoadRecord, phases: PhaseWindow[], title: string): Promise<string> {
   const start = record.startedAt;
@@ -11,11 +11,7 @@ export async function renderChart(record: LoadRecord, phases: PhaseWindow[], tit
   const gateways = [...new Set(record.seconds.flatMap((second) => Object.keys(second.byGateway)))];
   const rows = record.seconds.flatMap((second) => {
     const t = seconds(second.second * 1000);
-    const failed =
-      Object.values(second.transportErrors).reduce((a, b) => a + b, 0) +
-      Object.entries(second.byStatus)
-        .filter(([status]) => status.startsWith('5'))
-        .reduce((a, [, count]) => a + count, 0);
+    const failed = Object.values(second.transportErrors).reduce((a, b) => a + b, 0) + serverErrors(second);
     return [
       ...gateways.map((gateway) => ({ t, series: `served by ${gateway}`, value: second.byGateway[gateway] ?? 0 })),
       { t, series: 'failed (5xx or no answer)', value: failed },

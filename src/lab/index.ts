@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { effectiveShares } from '../plan/weights.js';
 import { startAsmControlPlane } from './asm/index.js';
 import { startCcm } from './ccm/index.js';
 import { startTestCluster, type TestCluster } from './cluster/index.js';
@@ -69,9 +70,7 @@ function effectiveTargetShares(emulator: SlbEmulator): Record<string, number> {
         backends
           .filter((backend) => backend.description?.includes(`/${service}/${GATEWAY_NAMESPACE}/`))
           .reduce((sum, backend) => sum + backend.weight, 0);
-      const target = weightOf(clb.targetService);
-      const total = target + weightOf(clb.sourceService);
-      return [clb.id, total === 0 ? 0 : Math.round((target / total) * 10_000) / 100];
+      return [clb.id, effectiveShares(weightOf(clb.sourceService), weightOf(clb.targetService)).target];
     }),
   );
 }

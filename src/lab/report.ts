@@ -1,6 +1,6 @@
 // The demo's report: what the load generator saw during each phase, next to the weights gateshift
 // wrote and the shares the CLB applied, and for a breach how fast traffic came back to the source.
-import type { LoadRecord, SecondRecord } from './load/index.js';
+import { type Counts, type LoadRecord, summarize } from './load/index.js';
 
 export interface PhaseWindow {
   index: number;
@@ -44,14 +44,12 @@ export interface DemoReport {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const sum = (values: Record<string, number>) => Object.values(values).reduce((total, value) => total + value, 0);
-const fiveHundreds = (second: SecondRecord) =>
-  Object.entries(second.byStatus)
+
+/** Answers with a 5xx status. */
+export function serverErrors(counts: Pick<Counts, 'byStatus'>): number {
+  return Object.entries(counts.byStatus)
     .filter(([status]) => status.startsWith('5'))
     .reduce((total, [, count]) => total + count, 0);
-
-/** Seconds wholly inside [from, to): the requests of a second sent across a boundary are left out. */
-function secondsWithin(record: LoadRecord, from: number, to: number): SecondRecord[] {
-  return record.seconds.filter((second) => second.second * 1000 >= from && (second.second + 1) * 1000 <= to);
 }
 
 /** The first second after which no request reached the target, at or after `since`. */
@@ -79,20 +77,20 @@ export function buildReport(input: {
   let otherErrors = 0;
   for (const second of record.seconds) {
     // Only the injected fault makes a gateway answer 5xx in the lab: 5xx from its second on are its.
-    if (second.second >= faultSecond) injectedErrors += fiveHundreds(second);
-    else otherErrors += fiveHundreds(second);
+    if (second.second >= faultSecond) injectedErrors += serverErrors(second);
+    else otherErrors += serverErrors(second);
   }
   const phases = input.phases.map((phase) => {
-    const seconds = secondsWithin(record, phase.from, phase.to);
-    const answered = seconds.reduce((total, second) => total + sum(second.byGateway), 0);
-    const toTarget = seconds.reduce((total, second) => total + (second.byGateway[input.targetGateway] ?? 0), 0);
+    // Only seconds wholly inside the window: the requests of a second sent across a boundary are left out.
+    const window = summarize(record, Math.ceil(phase.from / 1000), Math.floor(phase.to / 1000));
+    const share = window.share[input.targetGateway];
     return {
       index: phase.index,
       sourceWeight: phase.sourceWeight,
       targetWeight: phase.targetWeight,
       effectiveTargetShare: phase.effectiveTargetShare,
-      observedTargetShare: answered === 0 ? null : round2((toTarget / answered) * 100),
-      requests: seconds.reduce((total, second) => total + second.requests, 0),
+      observedTargetShare: sum(window.byGateway) === 0 ? null : round2((share ?? 0) * 100),
+      requests: window.requests,
     };
   });
   const report: DemoReport = {
