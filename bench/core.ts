@@ -8,20 +8,13 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { startDevServer } from '../scripts/tools/dev-server.js';
-import { findTestServer } from '../scripts/tools/test-server.js';
 import { createLogger, startWorker } from '../src/worker.js';
 import { lbInput } from '../test/support/inputs.js';
+import { startTestServer } from '../test/support/time-skipping.js';
 import { FakeWorld } from '../test/workflow/fake-world.js';
-import {
-  approveUpdate,
-  MIGRATION_WORKFLOW,
-  SEARCH_ATTRIBUTE_TYPES,
-  statusQuery,
-  TASK_QUEUE,
-} from '../workflows/definitions.js';
+import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../workflows/definitions.js';
 
 const MIGRATIONS = 6;
 const quiet = createLogger({ LOG_LEVEL: 'warn' });
@@ -87,19 +80,8 @@ async function approveToWrite(codePath: string): Promise<number[]> {
 }
 
 async function defaultPlanEvents(codePath: string): Promise<number> {
-  const path = findTestServer();
-  if (!path) throw new Error('the Temporal test server is not installed: run `npm run setup`');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
+  const env = await startTestServer();
   try {
-    const types = { Keyword: 2, Int: 3, KeywordList: 7 } as Record<string, number>;
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(
-        Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([k, v]) => [k, types[v] as number]),
-      ),
-    });
     const world = new FakeWorld();
     const worker = await Worker.create({
       connection: env.nativeConnection,

@@ -5,43 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { findTestServer } from '../../scripts/tools/test-server.js';
 import type { MigrationInput } from '../../src/plan/index.js';
-import {
-  approveUpdate,
-  MIGRATION_WORKFLOW,
-  SEARCH_ATTRIBUTE_TYPES,
-  statusQuery,
-  TASK_QUEUE,
-} from '../../workflows/definitions.js';
+import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
 import type { MigrationResult, MigrationStatus } from '../../workflows/status.js';
+import { startTestServer } from '../support/time-skipping.js';
 import { FakeWorld } from './fake-world.js';
-
-const INDEXED = temporal.api.enums.v1.IndexedValueType;
-const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  Keyword: INDEXED.INDEXED_VALUE_TYPE_KEYWORD,
-  Int: INDEXED.INDEXED_VALUE_TYPE_INT,
-  KeywordList: INDEXED.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-};
-
-export async function startTestServer(): Promise<TestWorkflowEnvironment> {
-  const path = findTestServer();
-  if (!path) throw new Error('the Temporal test server is not installed: run `npm run setup`');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, TYPES[type] as number]),
-    ),
-  });
-  return env;
-}
 
 /** One time-skipping server for the test file: started before its tests, torn down after them. */
 export function useTestServer(): () => TestWorkflowEnvironment {
