@@ -1,73 +1,15 @@
 // The activity contracts between the workflow and the world. Every activity is idempotent: it is
 // given absolute desired state, writes it, reads it back, and returns what it read, so a retry or a
 // re-run after a crash has the same result. No request carries a credential: the worker holds them.
-import type { AnalysisPlan, GatewayRef, MigrationPlan, RouteProbe, SideWeights } from '../src/plan/index.js';
+// A request names its driver through `traffic.kind`; the activity hands it to that driver's half.
+import type { AnalysisSummary, ChecklistItem, Observation, WeightWrite } from '../src/api/records.js';
+import type { AnalysisPlan, Json, MigrationPlan, SideWeights, TrafficPlan } from '../src/plan/index.js';
 
-export type Topology = Pick<MigrationPlan, 'driver' | 'source' | 'target' | 'loadBalancers'>;
-
-export interface WeightsRequest {
+export interface DriverRequest {
   migrationId: string;
-  topology: Topology;
-  /** Absolute annotation weights for every CLB of the migration. */
-  weights: SideWeights;
-  /** Why the write happens; recorded with it. */
-  purpose: 'phase' | 'rollback';
-  phaseIndex: number;
-}
-
-export interface WeightWrite {
-  loadBalancerId: string;
-  namespace: string;
-  service: string;
-  side: 'source' | 'target';
-  weight: number;
-  /** false when the Service already carried this weight and nothing was written. */
-  changed: boolean;
-}
-
-export interface AppliedWeights {
-  /** In the order they were made: on every CLB, the side that grows comes first. */
-  writes: WeightWrite[];
-}
-
-export interface VServerGroupWeights {
-  id: string;
-  sourceBackends: number;
-  targetBackends: number;
-  sourceWeightSum: number;
-  targetWeightSum: number;
-}
-
-export interface EffectiveWeights {
-  loadBalancerId: string;
-  /** The annotation weights written. */
-  desired: SideWeights;
-  /** Shares the CCM's arithmetic predicts for the current pod counts. */
-  expected: SideWeights;
-  /** Shares computed from the backend weights the CLB reports. */
-  effective: SideWeights;
-  groups: VServerGroupWeights[];
-  agrees: boolean;
-  /** Readable difference between expected and reported backends when they disagree. */
-  diff?: string;
-}
-
-export interface VerifyRequest extends WeightsRequest {
-  timeoutMs: number;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  loadBalancers: EffectiveWeights[];
-  message?: string;
-}
-
-export interface ChecklistItem {
-  item: string;
-  ok: boolean;
-  why: string;
-  fix?: string;
-  loadBalancerId?: string;
+  traffic: TrafficPlan;
+  /** The step the request belongs to. */
+  step: number;
 }
 
 export interface PreflightRequest {
@@ -80,62 +22,57 @@ export interface PreflightReport {
   items: ChecklistItem[];
 }
 
-export interface ProbeRequest {
-  gateway: GatewayRef;
-  routes: RouteProbe[];
-  /** A second gateway whose answers the first must match in status class (parity check). */
-  compareWith?: GatewayRef;
+export interface WeightsRequest extends DriverRequest {
+  /** Absolute weights of the two sides, for every resource of the migration. */
+  weights: SideWeights;
+  /** Why the write happens; recorded with it. */
+  purpose: 'phase' | 'rollback';
 }
 
-export interface ProbeResult {
-  podName: string;
-  podIp: string;
-  route: string;
-  status?: number;
-  latencyMs?: number;
-  error?: string;
-  ok: boolean;
+export interface AppliedWeights {
+  /** In the order they were made: on every resource, the side that grows comes first. */
+  writes: WeightWrite[];
 }
 
-export interface ProbeReport {
+export interface VerifyRequest extends WeightsRequest {
+  timeoutMs: number;
+}
+
+export interface VerifyResult {
   ok: boolean;
-  results: ProbeResult[];
+  observations: Observation[];
   message?: string;
+}
+
+export interface ActionRequest extends DriverRequest {
+  action: string;
+  args: { [key: string]: Json };
+}
+
+export interface ActionOutcome {
+  /** One line per change made, e.g. "istio-system/istio-ingressgateway: annotation weight 100 added"; empty when nothing needed changing. */
+  changes: string[];
+}
+
+export interface ConditionRequest extends DriverRequest {
+  condition: string;
+  args: { [key: string]: Json };
+  timeoutMs: number;
+}
+
+export interface ConditionState {
+  met: boolean;
+  /** What was found, e.g. "deployment istio-system/ingressgateway-canary: 0/1 ready". */
+  message: string;
+  observations?: Observation[];
 }
 
 export interface AnalysisRequest {
   migrationId: string;
-  phaseIndex: number;
+  step: number;
   analysis: AnalysisPlan;
-  source: GatewayRef;
-  target: GatewayRef;
-}
-
-export interface AnalysisSample {
-  check: string;
-  /** null when Prometheus returned no data; missing data never passes. */
-  value: number | null;
-  pass: boolean;
-  at: string;
-}
-
-export interface AnalysisBreach {
-  check: string;
-  value: number | null;
-  threshold: number;
-  pass: string;
-  consecutive: number;
-  at: string;
-  message: string;
-}
-
-export interface AnalysisSummary {
-  /** pass: every check had data and passed at its last evaluation. */
-  verdict: 'pass' | 'breach' | 'no-data' | 'failing';
-  evaluations: number;
-  /** The latest sample of each check. */
-  samples: AnalysisSample[];
-  breach?: AnalysisBreach;
+  /** How long the soak lasts: with the interval, how many evaluations a full soak has. */
+  soakMs: number;
 }
 
 /**
@@ -146,10 +83,13 @@ export interface AnalysisSummary {
  */
 export interface MigrationActivities {
   preflight(request: PreflightRequest): Promise<PreflightReport>;
-  applyWeights(request: WeightsRequest): Promise<AppliedWeights>;
+  setWeights(request: WeightsRequest): Promise<AppliedWeights>;
   verifyWeights(request: VerifyRequest): Promise<VerifyResult>;
-  probeRoutes(request: ProbeRequest): Promise<ProbeReport>;
+  /** Runs a driver's action (an undo is an action too); idempotent. */
+  runAction(request: ActionRequest): Promise<ActionOutcome>;
+  /** Checks a driver's condition until it holds or the timeout passes. */
+  awaitCondition(request: ConditionRequest): Promise<ConditionState>;
   analyze(request: AnalysisRequest): Promise<AnalysisSummary>;
-  /** The migration holding a CLB's lease, read from the Temporal server (for refusal messages). */
-  describeLeaseHolder(loadBalancerId: string): Promise<string | undefined>;
+  /** The migration holding a resource's lock, read from the Temporal server (for refusal messages). */
+  describeLockHolder(resource: string): Promise<string | undefined>;
 }

@@ -1,14 +1,26 @@
-// The activities the worker registers: the real Kubernetes, CLB, probe and Prometheus side effects.
-// Each is idempotent; see contracts.ts. Credentials stay in the worker (kubeconfig, the Alibaba
-// credential chain, PROMETHEUS_BEARER_TOKEN), never in a request or a result.
+// The activities the worker registers: the real Kubernetes, CLB, probe and Prometheus side effects,
+// each handed to the driver a request names. Each is idempotent; see contracts.ts. Credentials stay in
+// the worker (kubeconfig, the Alibaba credential chain, PROMETHEUS_BEARER_TOKEN), never in a request
+// or a result.
 import { analyze } from './analysis/analyze.js';
 import { ClbClient } from './clb/client.js';
 import type { MigrationActivities } from './contracts.js';
-import { createClbAnnotationDriver } from './drivers/clb-annotation.js';
-import { describeLeaseHolder } from './lease-holder.js';
-import { createPreflight } from './preflight/index.js';
-import { probeRoutes } from './probe-routes.js';
-import { weightActivities } from './weights.js';
+import { createDrivers, type DriverRegistry } from './drivers/index.js';
+import { describeLockHolder } from './engine/lock-holder.js';
+import { preflightActivity } from './engine/preflight.js';
+import { stepActivities } from './engine/steps.js';
+import { weightActivities } from './engine/weights.js';
+
+/** The activities over a set of drivers (the worker's real ones, or a test's). */
+export function activitiesFor(drivers: DriverRegistry): MigrationActivities {
+  return {
+    preflight: preflightActivity(drivers),
+    ...weightActivities(drivers),
+    ...stepActivities(drivers),
+    analyze,
+    describeLockHolder,
+  };
+}
 
 export function createActivities(): MigrationActivities {
   const clients = new Map<string, ClbClient>();
@@ -20,11 +32,5 @@ export function createActivities(): MigrationActivities {
     }
     return client;
   };
-  return {
-    ...weightActivities(createClbAnnotationDriver(clbClient)),
-    preflight: createPreflight(clbClient),
-    probeRoutes,
-    analyze,
-    describeLeaseHolder,
-  };
+  return activitiesFor(createDrivers({ clbClient }));
 }

@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { startDevServer } from '../scripts/tools/dev-server.js';
+import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../src/api/names.js';
 import { createLogger, startWorker } from '../src/worker.js';
 import { lbInput } from '../test/support/inputs.js';
 import { startTestServer } from '../test/support/time-skipping.js';
 import { FakeWorld } from '../test/workflow/fake-world.js';
-import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../workflows/definitions.js';
 
 const MIGRATIONS = 6;
 const quiet = createLogger({ LOG_LEVEL: 'warn' });
@@ -38,8 +38,8 @@ async function approveToWrite(codePath: string): Promise<number[]> {
     handleSignals: false,
     activities: {
       ...activities,
-      applyWeights: async (request: Parameters<typeof activities.applyWeights>[0]) => {
-        const applied = await activities.applyWeights(request);
+      setWeights: async (request: Parameters<typeof activities.setWeights>[0]) => {
+        const applied = await activities.setWeights(request);
         written?.();
         return applied;
       },

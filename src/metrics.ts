@@ -3,35 +3,11 @@
 // up again at its next state change.
 import type { InjectedSinks } from '@temporalio/worker';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { MigrationSinks } from '../workflows/definitions.js';
-import type { ActionKind, MigrationState } from '../workflows/status.js';
+import type { MigrationSinks } from './api/names.js';
+import { ACTION_KINDS, MIGRATION_STATES, type MigrationState, ROLLBACK_REASONS } from './api/status.js';
 
-type RollbackReason = Parameters<MigrationSinks['metrics']['rollback']>[0];
-type Outcome = Parameters<MigrationSinks['metrics']['action']>[1];
-
-// Records rather than arrays so that the compiler flags a state, kind or reason added to the types.
-const STATES: Record<MigrationState, true> = {
-  starting: true,
-  preflight: true,
-  'waiting-approval': true,
-  applying: true,
-  verifying: true,
-  soaking: true,
-  paused: true,
-  'rolling-back': true,
-  completed: true,
-  'rolled-back': true,
-  failed: true,
-};
-const KINDS: Record<ActionKind, true> = { approve: true, pause: true, resume: true, rollback: true };
-const OUTCOMES: Record<Outcome, true> = { accepted: true, refused: true };
-const REASONS: Record<RollbackReason, true> = {
-  manual: true,
-  breach: true,
-  verification: true,
-  failure: true,
-  cancelled: true,
-};
+const OUTCOMES = ['accepted', 'refused'] as const;
+const SIDES = ['source', 'target'] as const;
 
 export interface Metrics {
   registry: Registry;
@@ -52,8 +28,20 @@ export function createMetrics(): Metrics {
     collect() {
       const counts = new Map<MigrationState, number>();
       for (const state of latestState.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
-      for (const state of Object.keys(STATES) as MigrationState[]) this.set({ state }, counts.get(state) ?? 0);
+      for (const state of MIGRATION_STATES) this.set({ state }, counts.get(state) ?? 0);
     },
+  });
+  const stateOf = new Gauge({
+    name: 'gateshift_migration_state',
+    help: 'Current state of each migration: 1 for the state it is in, 0 for the others',
+    labelNames: ['migration', 'state'],
+    registers,
+  });
+  const waitingSince = new Gauge({
+    name: 'gateshift_migration_waiting_since_seconds',
+    help: 'Unix time since when each migration waits for a human approval; 0 when it does not',
+    labelNames: ['migration'],
+    registers,
   });
   const phase = new Gauge({
     name: 'gateshift_migration_phase',
@@ -61,10 +49,28 @@ export function createMetrics(): Metrics {
     labelNames: ['migration'],
     registers,
   });
-  const weight = new Gauge({
+  const desired = new Gauge({
+    name: 'gateshift_migration_desired_weight',
+    help: 'Weight last written for each side of each migration',
+    labelNames: ['migration', 'side'],
+    registers,
+  });
+  const observed = new Gauge({
     name: 'gateshift_migration_weight',
-    help: 'Effective weight of each side on each CLB, as read back from the CLB',
-    labelNames: ['migration', 'clb', 'side'],
+    help: 'Effective share of each side on each resource, as read back from its data plane',
+    labelNames: ['migration', 'resource', 'side'],
+    registers,
+  });
+  const analysisValue = new Gauge({
+    name: 'gateshift_analysis_value',
+    help: 'Last value of each analysis check of each migration (absent without data)',
+    labelNames: ['migration', 'check'],
+    registers,
+  });
+  const analysisThreshold = new Gauge({
+    name: 'gateshift_analysis_threshold',
+    help: 'Threshold of each analysis check of each migration',
+    labelNames: ['migration', 'check'],
     registers,
   });
   const actions = new Counter({
@@ -75,7 +81,7 @@ export function createMetrics(): Metrics {
   });
   const approvals = new Counter({
     name: 'gateshift_approvals_total',
-    help: 'Phase approvals by outcome',
+    help: 'Approvals by outcome',
     labelNames: ['outcome'],
     registers,
   });
@@ -86,25 +92,44 @@ export function createMetrics(): Metrics {
     registers,
   });
   // Zero series from the start, so that rate() and increase() see the first event.
-  for (const outcome of Object.keys(OUTCOMES) as Outcome[]) {
+  for (const outcome of OUTCOMES) {
     approvals.inc({ outcome }, 0);
-    for (const kind of Object.keys(KINDS)) actions.inc({ kind, outcome }, 0);
+    for (const kind of ACTION_KINDS) actions.inc({ kind, outcome }, 0);
   }
-  for (const reason of Object.keys(REASONS)) rollbacks.inc({ reason }, 0);
+  for (const reason of ROLLBACK_REASONS) rollbacks.inc({ reason }, 0);
 
   const sinks: InjectedSinks<MigrationSinks> = {
     metrics: {
       state: {
-        fn(_info, migrationId, state, phaseIndex) {
-          latestState.set(migrationId, state);
-          phase.set({ migration: migrationId }, phaseIndex);
+        fn(_info, migration, state, phaseIndex, since) {
+          latestState.set(migration, state);
+          for (const each of MIGRATION_STATES) stateOf.set({ migration, state: each }, each === state ? 1 : 0);
+          waitingSince.set({ migration }, since === null ? 0 : since / 1000);
+          phase.set({ migration }, phaseIndex);
         },
         callDuringReplay: false,
       },
-      weights: {
-        fn(_info, migrationId, clb, source, target) {
-          weight.set({ migration: migrationId, clb, side: 'source' }, source);
-          weight.set({ migration: migrationId, clb, side: 'target' }, target);
+      desired: {
+        fn(_info, migration, source, target) {
+          desired.set({ migration, side: 'source' }, source);
+          desired.set({ migration, side: 'target' }, target);
+        },
+        callDuringReplay: false,
+      },
+      observed: {
+        fn(_info, migration, resource, source, target) {
+          const shares = { source, target };
+          for (const side of SIDES) observed.set({ migration, resource, side }, shares[side]);
+        },
+        callDuringReplay: false,
+      },
+      analysis: {
+        fn(_info, migration, samples) {
+          for (const sample of samples) {
+            if (sample.value === null) analysisValue.remove({ migration, check: sample.check });
+            else analysisValue.set({ migration, check: sample.check }, sample.value);
+            analysisThreshold.set({ migration, check: sample.check }, sample.threshold);
+          }
         },
         callDuringReplay: false,
       },

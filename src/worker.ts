@@ -6,7 +6,7 @@ import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/com
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { createActivities } from '../activities/index.js';
-import { TASK_QUEUE } from '../workflows/definitions.js';
+import { TASK_QUEUE } from './api/names.js';
 import { temporalSettings } from './connection.js';
 import { createMetrics } from './metrics.js';
 import { freePort } from './ports.js';

@@ -1,6 +1,6 @@
 // Activity stubs with the timeouts and retry policies each kind of side effect needs. Writes and
-// reads retry without limit (an API server or CLB outage is waited out, not failed); errors that no
-// retry can fix are thrown by the activities as non-retryable.
+// reads retry without limit (an API server or cloud API outage is waited out, not failed); errors that
+// no retry can fix are thrown by the activities as non-retryable.
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { MigrationActivities } from '../activities/contracts.js';
 import type { MigrationPlan } from '../src/plan/plan.js';
@@ -9,19 +9,17 @@ const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '
 
 export function migrationActivities(plan: MigrationPlan) {
   // Short start-to-close timeouts: an attempt lost with a crashed worker is retried within a minute.
-  const { applyWeights, describeLeaseHolder } = proxyActivities<
-    Pick<MigrationActivities, 'applyWeights' | 'describeLeaseHolder'>
-  >({
-    startToCloseTimeout: '1m',
-    retry,
-  });
-  // The pre-flight probes every pod and route; it heartbeats while it works.
-  const { preflight } = proxyActivities<Pick<MigrationActivities, 'preflight'>>({
+  const { setWeights, describeLockHolder } = proxyActivities<
+    Pick<MigrationActivities, 'setWeights' | 'describeLockHolder'>
+  >({ startToCloseTimeout: '1m', retry });
+  // The pre-flight probes every pod and route, and an action may create and wait for objects: both
+  // heartbeat while they work.
+  const { preflight, runAction } = proxyActivities<Pick<MigrationActivities, 'preflight' | 'runAction'>>({
     startToCloseTimeout: '10m',
     heartbeatTimeout: '1m',
     retry,
   });
-  // Verification polls the CLB up to the plan's timeout and heartbeats, so a rollback can cancel it.
+  // Verification polls up to the plan's timeout and heartbeats, so a rollback can cancel it.
   const { verifyWeights } = proxyActivities<Pick<MigrationActivities, 'verifyWeights'>>({
     startToCloseTimeout: plan.verifyTimeoutMs + 60_000,
     heartbeatTimeout: '30s',
@@ -35,5 +33,14 @@ export function migrationActivities(plan: MigrationPlan) {
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry,
   });
-  return { preflight, applyWeights, describeLeaseHolder, verifyWeights, analyze };
+  /** A condition polls up to its step's timeout. */
+  const awaitCondition = (timeoutMs: number) =>
+    proxyActivities<Pick<MigrationActivities, 'awaitCondition'>>({
+      startToCloseTimeout: timeoutMs + 60_000,
+      heartbeatTimeout: '30s',
+      retry,
+    }).awaitCondition;
+  return { preflight, setWeights, describeLockHolder, verifyWeights, analyze, runAction, awaitCondition };
 }
+
+export type Activities = ReturnType<typeof migrationActivities>;

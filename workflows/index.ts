@@ -1,3 +1,3 @@
 // The workflows the gateshift worker registers.
-export { clbLease } from './lease.js';
+export { resourceLock } from './locks.js';
 export { migration } from './migration.js';

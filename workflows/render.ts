@@ -1,21 +1,23 @@
 // The markdown the Temporal Web UI shows as the migration's current details.
+import type { MigrationStatus } from '../src/api/status.js';
 import { formatDuration } from '../src/plan/duration.js';
-import type { MigrationStatus } from './status.js';
 
-export function renderDetails(status: MigrationStatus, phaseLabel: (index: number) => string): string {
+export function renderDetails(status: MigrationStatus): string {
+  const step = status.steps[status.stepIndex];
   const lines = [
-    `**${status.state}** — ${phaseLabel(status.phaseIndex)} of ${status.phaseCount}`,
+    `**${status.state}** — ${step?.label ?? 'starting'} (step ${status.stepIndex + 1} of ${status.steps.length})`,
     '',
-    `Desired weights: source ${status.desired.source} / target ${status.desired.target}`,
   ];
+  if (status.desired) lines.push(`Desired weights: source ${status.desired.source} / target ${status.desired.target}`);
   if (status.waitingFor) lines.push(`Waiting for: ${status.waitingFor}`);
+  if (status.paused) lines.push(`Paused by ${status.paused.by}: ${status.paused.reason}`);
   if (status.soak)
     lines.push(`Soak: ${formatDuration(status.soak.remainingMs)} left of ${formatDuration(status.soak.totalMs)}`);
-  if (status.effective.length > 0) {
-    lines.push('', '| CLB | expected target share | effective target share | agrees |', '|---|---|---|---|');
-    for (const lb of status.effective) {
+  if (status.observations.length > 0) {
+    lines.push('', '| resource | expected target share | effective target share | agrees |', '|---|---|---|---|');
+    for (const observation of status.observations) {
       lines.push(
-        `| ${lb.loadBalancerId} | ${lb.expected.target}% | ${lb.effective.target}% | ${lb.agrees ? 'yes' : 'no'} |`,
+        `| ${observation.resource} | ${observation.expected.target}% | ${observation.effective.target}% | ${observation.agrees ? 'yes' : 'no'} |`,
       );
     }
   }

@@ -2,9 +2,11 @@
 // summary, until a check breaches (it returns) or the workflow cancels it (it throws CancelledFailure
 // carrying its last summary, which the workflow reads as the soak's verdict).
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { type QueryVariables, renderQuery } from '../../src/plan/checks.js';
-import type { AnalysisRequest, AnalysisSummary } from '../contracts.js';
+import { type ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { FAILURE, failure } from '../../src/api/failures.js';
+import type { AnalysisSummary } from '../../src/api/records.js';
+import { renderQuery } from '../../src/plan/checks.js';
+import type { AnalysisRequest } from '../contracts.js';
 import { prometheusEndpoint, queryPrometheus } from './prometheus-query.js';
 import { type CheckReading, type CheckSummary, evaluateRound, readingOf, resumedSummary } from './verdict.js';
 
@@ -14,17 +16,10 @@ const MAX_QUERY_TIMEOUT_MS = 30_000;
 
 export async function analyze(request: AnalysisRequest): Promise<AnalysisSummary> {
   const context = Context.current();
-  const { analysis, source, target } = request;
+  const { analysis } = request;
   const { checks } = analysis;
   const endpoint = prometheusEndpoint(analysis.prometheusUrl);
-  const variables: QueryVariables = {
-    workload: target.workload,
-    namespace: target.namespace,
-    sourceWorkload: source.workload,
-    sourceNamespace: source.namespace,
-    window: analysis.window,
-  };
-  const queries = checks.map((check) => ({ check, query: renderQuery(check.query, variables) }));
+  const queries = checks.map((check) => ({ check, query: renderQuery(check.query, analysis.variables) }));
   // A round's queries end within one interval, well inside the heartbeat timeout (3 intervals or more).
   const timeoutMs = Math.min(analysis.intervalMs, MAX_QUERY_TIMEOUT_MS);
   const refusedRounds = new Map<string, number>();
@@ -64,10 +59,9 @@ export async function analyze(request: AnalysisRequest): Promise<AnalysisSummary
 }
 
 function badQuery(check: string, error: string, summary: CheckSummary): ApplicationFailure {
-  return ApplicationFailure.create({
-    message: `check ${check}: Prometheus refused its query ${BAD_QUERY_ROUNDS} times in a row (${error})`,
-    type: 'BadPrometheusQuery',
-    nonRetryable: true,
-    details: [summary],
-  });
+  return failure(
+    FAILURE.badPrometheusQuery,
+    `check ${check}: Prometheus refused its query ${BAD_QUERY_ROUNDS} times in a row (${error})`,
+    summary,
+  );
 }

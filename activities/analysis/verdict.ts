@@ -1,7 +1,8 @@
 // The analysis's judgement, pure: one round of check readings plus the previous summary give the
 // next summary. Missing data never passes and never counts towards a breach either.
+
+import type { AnalysisBreach, AnalysisSample, AnalysisSummary } from '../../src/api/records.js';
 import { type AnalysisCheck, passes } from '../../src/plan/checks.js';
-import type { AnalysisBreach, AnalysisSample, AnalysisSummary } from '../contracts.js';
 
 /** A sample as the analysis heartbeats it: the contract's fields plus what a retry resumes from. */
 export interface CheckSample extends AnalysisSample {
@@ -18,7 +19,7 @@ export interface CheckSummary extends AnalysisSummary {
 /** What one query gave: a value, or null and why not. */
 export type CheckReading = { value: number; error?: undefined } | { value: null; error: string };
 
-export const NO_SUMMARY: CheckSummary = { verdict: 'no-data', evaluations: 0, samples: [] };
+export const NO_SUMMARY: CheckSummary = { verdict: 'no-data', evaluations: 0, evaluationsWithData: 0, samples: [] };
 
 /**
  * The reading a query result gives a check. Several series: the worst for the check's comparison,
@@ -41,12 +42,19 @@ export function evaluateRound(
   const samples = checks.map((check, i): CheckSample => {
     const reading = readings[i] ?? { value: null, error: 'not evaluated' };
     const before = previous.samples.find((sample) => sample.check === check.name)?.consecutiveFailures ?? 0;
+    const judged = { check: check.name, comparison: check.pass, threshold: check.threshold, at };
     if (reading.value === null)
-      return { check: check.name, value: null, pass: false, at, consecutiveFailures: before, error: reading.error };
+      return { ...judged, value: null, pass: false, consecutiveFailures: before, error: reading.error };
     const pass = passes(reading.value, check);
-    return { check: check.name, value: reading.value, pass, at, consecutiveFailures: pass ? 0 : before + 1 };
+    return { ...judged, value: reading.value, pass, consecutiveFailures: pass ? 0 : before + 1 };
   });
-  const summary: CheckSummary = { verdict: verdictOf(samples), evaluations: previous.evaluations + 1, samples };
+  const withData = samples.length > 0 && samples.every((sample) => sample.value !== null);
+  const summary: CheckSummary = {
+    verdict: verdictOf(samples),
+    evaluations: previous.evaluations + 1,
+    evaluationsWithData: previous.evaluationsWithData + (withData ? 1 : 0),
+    samples,
+  };
   const index = samples.findIndex(
     (sample) => sample.value !== null && !sample.pass && sample.consecutiveFailures >= consecutiveFailures,
   );
@@ -86,8 +94,9 @@ function formatValue(value: number | null): string {
  */
 export function resumedSummary(details: unknown, checks: AnalysisCheck[]): CheckSummary {
   if (typeof details !== 'object' || details === null) return NO_SUMMARY;
-  const { evaluations, samples } = details as Partial<Record<keyof CheckSummary, unknown>>;
+  const { evaluations, evaluationsWithData, samples } = details as Partial<Record<keyof CheckSummary, unknown>>;
   if (!Array.isArray(samples) || typeof evaluations !== 'number') return NO_SUMMARY;
+  const withData = typeof evaluationsWithData === 'number' ? Math.min(evaluationsWithData, evaluations) : 0;
   const names = new Set(checks.map((check) => check.name));
   const kept = samples.filter(
     (sample: Partial<CheckSample> | null): sample is CheckSample =>
@@ -96,5 +105,5 @@ export function resumedSummary(details: unknown, checks: AnalysisCheck[]): Check
       Number.isInteger(sample.consecutiveFailures) &&
       (sample.consecutiveFailures ?? -1) >= 0,
   );
-  return { verdict: 'no-data', evaluations, samples: kept };
+  return { verdict: 'no-data', evaluations, evaluationsWithData: withData, samples: kept };
 }

@@ -2,8 +2,29 @@
 // backend weights the CLB reports, next to what the CCM's arithmetic predicts for the annotation
 // weights and the pod counts, backend by backend, with a readable account of every difference.
 import { effectiveShares, perBackendWeight, type Side, type SideWeights } from '../../src/plan/weights.js';
-import type { EffectiveWeights, VServerGroupWeights } from '../contracts.js';
 import type { ClbBackend, ClbVServerGroupBackends } from './models.js';
+
+export interface VServerGroupWeights {
+  id: string;
+  sourceBackends: number;
+  targetBackends: number;
+  sourceWeightSum: number;
+  targetWeightSum: number;
+}
+
+export interface EffectiveWeights {
+  loadBalancerId: string;
+  /** The annotation weights written. */
+  desired: SideWeights;
+  /** Shares the CCM's arithmetic predicts for the current pod counts. */
+  expected: SideWeights;
+  /** Shares computed from the backend weights the CLB reports. */
+  effective: SideWeights;
+  groups: VServerGroupWeights[];
+  agrees: boolean;
+  /** Readable difference between expected and reported backends when they disagree. */
+  diff?: string;
+}
 
 /** How to recognise one gateway's backends in a vServer group; give either or both. */
 export interface GatewayBackends {

@@ -1,9 +1,8 @@
 // The parity check: for each route, the target's pods must answer in a status class the source's
 // pods answer in, so a route that works on the source but not (or differently) on the target shows.
 import type { RouteProbe } from '../../src/plan/index.js';
-import type { ProbeResult } from '../contracts.js';
 import { routeLabel } from './send-probe.js';
-import type { RouteParity } from './types.js';
+import type { ProbeResult, RouteParity } from './types.js';
 
 export function statusClass(result: Pick<ProbeResult, 'status'>): string {
   return result.status === undefined ? 'no answer' : `${Math.floor(result.status / 100)}xx`;

@@ -2,10 +2,9 @@
 // compared with), a few requests at a time, heartbeating progress.
 import { Context } from '@temporalio/activity';
 import type { RouteProbe } from '../../src/plan/index.js';
-import type { ProbeResult } from '../contracts.js';
 import { routeParity } from './parity.js';
 import { routeLabel, sendProbe } from './send-probe.js';
-import type { PodProbeReport, PodProbeRequest, ProbePod } from './types.js';
+import type { PodProbeReport, PodProbeRequest, ProbePod, ProbeResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const CONCURRENCY = 16;

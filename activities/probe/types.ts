@@ -1,7 +1,16 @@
-// The probe activity's input and report. Pods are given by the caller (the Kubernetes pod listing is
-// another activity), so the probe itself only speaks HTTP.
+// The route probe's input and report. Pods are given by the caller (see gateway-pods.ts), so the probe
+// itself only speaks HTTP.
 import type { RouteProbe } from '../../src/plan/index.js';
-import type { ProbeReport, ProbeResult } from '../contracts.js';
+
+export interface ProbeResult {
+  podName: string;
+  podIp: string;
+  route: string;
+  status?: number;
+  latencyMs?: number;
+  error?: string;
+  ok: boolean;
+}
 
 export interface ProbePod {
   name: string;
@@ -32,7 +41,9 @@ export interface RouteParity {
   message?: string;
 }
 
-export interface PodProbeReport extends ProbeReport {
+export interface PodProbeReport {
+  ok: boolean;
+  message?: string;
   /** The target's pods: ok when the status is one of the route's expectStatus. */
   results: ProbeResult[];
   /** The compareWith gateway's pods, the parity baseline. */

@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
 import { freePort } from '../../src/ports.js';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/definitions.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 
 export { freePort };

@@ -13,7 +13,7 @@ import {
   type RollbackInput,
   resumeUpdate,
   rollbackUpdate,
-} from '../../workflows/definitions.js';
+} from '../api/names.js';
 import { withClient } from './client.js';
 import { CliExit } from './errors.js';
 import { formatRefusal } from './format.js';

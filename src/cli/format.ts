@@ -1,11 +1,6 @@
 // Pure rendering of what the CLI prints: the status view, a workflow's result, refusals, the list.
-import type { AnalysisBreach, ChecklistItem, EffectiveWeights } from '../../activities/contracts.js';
-import {
-  type MigrationResult,
-  type MigrationStatus,
-  type RecordedAction,
-  TERMINAL_STATES,
-} from '../../workflows/status.js';
+import type { AnalysisBreach, ChecklistItem, Observation } from '../api/records.js';
+import { type MigrationResult, type MigrationStatus, type RecordedAction, TERMINAL_STATES } from '../api/status.js';
 import { formatDuration, type SideWeights } from '../plan/index.js';
 import { type StatusView, soakRemainingMs } from './view.js';
 
@@ -40,30 +35,33 @@ function field(label: string, value: string): string {
   return `  ${label.padEnd(10)}${value}`;
 }
 
-function loadBalancerLines(effective: EffectiveWeights[]): string[] {
-  if (effective.length === 0) return ['load balancers: not read yet'];
-  const rows = effective.map((lb) => [
-    lb.loadBalancerId,
-    `desired ${formatShares(lb.desired)}`,
-    `expected ${formatShares(lb.expected)}`,
-    `effective ${formatShares(lb.effective)}`,
-    lb.agrees ? 'agrees' : `DISAGREES${lb.diff ? `: ${lb.diff}` : ''}`,
+function resourceLines(observations: Observation[]): string[] {
+  if (observations.length === 0) return ['resources: not read yet'];
+  const rows = observations.map((observation) => [
+    observation.resource,
+    `desired ${formatShares(observation.desired)}`,
+    `expected ${formatShares(observation.expected)}`,
+    `effective ${formatShares(observation.effective)}`,
+    observation.agrees ? 'agrees' : `DISAGREES${observation.diff ? `: ${observation.diff}` : ''}`,
   ]);
-  return ['load balancers (source/target shares)', ...table(rows)];
+  return ['resources (source/target shares)', ...table(rows)];
 }
 
 function preflightLines(items: ChecklistItem[]): string[] {
   const lines = ['preflight'];
   for (const item of items) {
-    const name = item.loadBalancerId ? `[${item.loadBalancerId}] ${item.item}` : item.item;
+    const name = item.resource ? `[${item.resource}] ${item.item}` : item.item;
     lines.push(`  ${item.ok ? 'ok  ' : 'FAIL'}  ${name}: ${item.why}`);
     if (item.fix && !item.ok) lines.push(`        fix: ${item.fix}`);
   }
   return lines;
 }
 
-function analysisLines(analysis: NonNullable<MigrationStatus['analysis']>): string[] {
-  const heading = `analysis of phase ${analysis.phase}: ${analysis.verdict}, ${analysis.evaluations} evaluation${analysis.evaluations === 1 ? '' : 's'}`;
+function analysisLines(analysis: NonNullable<MigrationStatus['analysis']>, label: string): string[] {
+  const evaluations = `${analysis.evaluations} evaluation${analysis.evaluations === 1 ? '' : 's'}`;
+  const coverage =
+    analysis.verdict === 'running' ? '' : `, data for ${Math.round(analysis.dataCoverage * 100)}% of the soak`;
+  const heading = `analysis of ${label}: ${analysis.verdict}, ${evaluations}${coverage}`;
   const updated = analysis.updatedAt ? `, updated ${formatTime(analysis.updatedAt)}` : '';
   const rows = analysis.samples.map((sample) => [
     sample.pass ? 'ok' : 'FAIL',
@@ -90,7 +88,7 @@ function actionLines(actions: RecordedAction[]): string[] {
     formatTime(action.at),
     action.by,
     action.kind,
-    `phase ${action.phase} (${action.state})`,
+    `${action.phase === undefined ? `step ${action.step}` : `phase ${action.phase}`} (${action.state})`,
     action.reason ?? '-',
     action.outcome === 'accepted' ? `accepted via ${action.via}` : `refused via ${action.via}: ${action.refusal ?? ''}`,
   ]);
@@ -101,9 +99,11 @@ function migrationLines(status: MigrationStatus, now: Date): string[] {
   const state = status.state === 'paused' && status.pausedFrom ? `paused (from ${status.pausedFrom})` : status.state;
   const lines = [
     field('state', state),
-    field('phase', `${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName}`),
-    field('desired', `source ${status.desired.source}, target ${status.desired.target}`),
+    status.phaseCount > 0
+      ? field('phase', `${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName}`)
+      : field('step', `${status.stepIndex}/${status.steps.length - 1} ${status.steps[status.stepIndex]?.label ?? ''}`),
   ];
+  if (status.desired) lines.push(field('desired', `source ${status.desired.source}, target ${status.desired.target}`));
   if (status.soak && !TERMINAL_STATES.includes(status.state)) {
     const remaining = soakRemainingMs(status.soak, now);
     const ends = status.soak.endsAt ? `, ends ${formatTime(status.soak.endsAt)}` : '';
@@ -112,9 +112,12 @@ function migrationLines(status: MigrationStatus, now: Date): string[] {
   if (status.waitingFor) lines.push(field('waiting', `for ${status.waitingFor}`));
   if (status.error) lines.push(field('error', status.error));
   lines.push(field('updated', formatTime(status.updatedAt)));
-  const sections: string[][] = [loadBalancerLines(status.effective)];
+  const sections: string[][] = [resourceLines(status.observations)];
   if (status.preflight) sections.push(preflightLines(status.preflight));
-  if (status.analysis) sections.push(analysisLines(status.analysis));
+  if (status.analysis)
+    sections.push(
+      analysisLines(status.analysis, status.steps[status.analysis.step]?.label ?? `step ${status.analysis.step}`),
+    );
   if (status.breaches.length > 0) sections.push(breachLines(status.breaches));
   if (status.actions.length > 0) sections.push(actionLines(status.actions));
   for (const section of sections) lines.push('', ...section);
@@ -123,11 +126,15 @@ function migrationLines(status: MigrationStatus, now: Date): string[] {
 
 /** One line on how a migration ended. */
 export function formatResult(result: MigrationResult): string {
-  const weights = `weights ${formatShares(result.finalWeights)}`;
-  if (result.outcome === 'completed') return `completed at phase ${result.phaseReached}, ${weights}`;
+  // A plan that moves weights counts in phases; one that does not, in steps.
+  const moved = result.finalWeights !== null;
+  const weights = result.finalWeights ? `weights ${formatShares(result.finalWeights)}` : 'no weights';
+  const reached = moved ? `phase ${result.phaseReached}` : `step ${result.stepReached}`;
+  if (result.outcome === 'completed') return `completed at ${reached}, ${weights}`;
   const rollback = result.rollback;
-  if (!rollback) return `rolled back after phase ${result.phaseReached}, ${weights}`;
-  return `rolled back by ${rollback.by} at ${formatTime(rollback.at)} from ${rollback.fromState} in phase ${rollback.fromPhase}: ${rollback.reason}; ${weights}`;
+  if (!rollback) return `rolled back after ${reached}, ${weights}`;
+  const from = moved ? `phase ${rollback.fromPhase}` : `step ${rollback.fromStep}`;
+  return `rolled back by ${rollback.by} at ${formatTime(rollback.at)} from ${rollback.fromState} in ${from}: ${rollback.reason}; ${weights}`;
 }
 
 export function formatStatus(view: StatusView, now: Date): string {
@@ -148,7 +155,7 @@ export interface ListRow {
   workflowId: string;
   state?: string;
   phase?: number;
-  clbIds: string[];
+  resources: string[];
   startTime: string;
 }
 
@@ -158,8 +165,8 @@ export function formatList(rows: ListRow[]): string {
     row.workflowId,
     row.state ?? '-',
     row.phase === undefined ? '-' : String(row.phase),
-    row.clbIds.join(',') || '-',
+    row.resources.join(',') || '-',
     formatTime(row.startTime),
   ]);
-  return `${table([['ID', 'STATE', 'PHASE', 'CLBS', 'STARTED'], ...body], '').join('\n')}\n`;
+  return `${table([['ID', 'STATE', 'PHASE', 'RESOURCES', 'STARTED'], ...body], '').join('\n')}\n`;
 }

@@ -2,9 +2,9 @@
 // activity's heartbeat), the status query, and the result of a closed workflow.
 import { type Client, WorkflowFailedError } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import type { AnalysisSummary } from '../../activities/contracts.js';
-import { statusQuery } from '../../workflows/definitions.js';
-import type { MigrationResult } from '../../workflows/status.js';
+import { statusQuery } from '../api/names.js';
+import type { AnalysisSummary } from '../api/records.js';
+import type { MigrationResult } from '../api/status.js';
 import { overlayAnalysis, type StatusView } from './view.js';
 
 /** A query needs a worker; without one it would wait for the whole RPC timeout. */

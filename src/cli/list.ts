@@ -1,5 +1,5 @@
 // `gateshift list [--all]`: migrations from the server's visibility store.
-import { MIGRATION_WORKFLOW, SEARCH_ATTRIBUTES } from '../../workflows/definitions.js';
+import { MIGRATION_WORKFLOW, SEARCH_ATTRIBUTES } from '../api/names.js';
 import { withClient } from './client.js';
 import { formatList, type ListRow } from './format.js';
 
@@ -13,7 +13,7 @@ export async function listCommand(options: { all?: boolean }): Promise<void> {
         workflowId: execution.workflowId,
         state: attributes.get(SEARCH_ATTRIBUTES.state),
         phase: attributes.get(SEARCH_ATTRIBUTES.phase),
-        clbIds: attributes.get(SEARCH_ATTRIBUTES.clbIds) ?? [],
+        resources: attributes.get(SEARCH_ATTRIBUTES.resources) ?? [],
         startTime: execution.startTime.toISOString(),
       });
     }

@@ -25,13 +25,13 @@ program
   .command('start')
   .description('validate a migration input (JSON or YAML) and start its workflow')
   .argument('<file>', 'migration input file')
-  .option('--id <id>', 'workflow id (default: gateshift-<first CLB id>-<UTC yyyymmdd-hhmmss>)')
+  .option('--id <id>', 'workflow id (default: gateshift-<first resource>-<UTC yyyymmdd-hhmmss>)')
   .option('--wait', 'wait for the result; exit 1 unless the migration completed')
   .action(startCommand);
 
 program
   .command('approve')
-  .description('approve the next phase')
+  .description('approve the next step (a phase, an action, completion)')
   .argument('<id>', 'workflow id')
   .addOption(byOption())
   .option('--comment <text>', 'recorded with the approval')
@@ -55,7 +55,7 @@ program
 
 program
   .command('rollback')
-  .description('restore 100/0 on every CLB and end the migration')
+  .description('restore the start state (100/0 on every resource) and end the migration')
   .argument('<id>', 'workflow id')
   .requiredOption('--reason <text>', 'why')
   .addOption(byOption())

@@ -1,27 +1,32 @@
 // What `start` puts in the Web UI (summary and details) and prints for the operator.
-import { formatDuration, type MigrationPlan } from '../plan/index.js';
+import { formatDuration, type MigrationPlan, type Step, stepLabel } from '../plan/index.js';
 
-/** The plan's title, else "lb-a, lb-b: ns/svc → ns/svc" (one line for the Web UI). */
+/** The plan's title, else the driver's one line (e.g. "lb-a, lb-b: ns/svc → ns/svc"). */
 export function startSummary(plan: MigrationPlan): string {
-  if (plan.title) return plan.title;
-  const ids = plan.loadBalancers.map((lb) => lb.id).join(', ');
-  return `${ids}: ${plan.source.namespace}/${plan.source.service} → ${plan.target.namespace}/${plan.target.service}`;
+  return plan.summary;
 }
 
-/** Markdown for the Web UI: the gateways, the CLBs and the phase table. */
+function stepRow(step: Step): string {
+  switch (step.kind) {
+    case 'shift':
+      return `| ${step.index} | ${stepLabel(step)} | ${step.weights.source} | ${step.weights.target} | ${formatDuration(step.soakMs)} | ${step.approval} |`;
+    case 'soak':
+      return `| ${step.index} | ${stepLabel(step)} | | | ${formatDuration(step.soakMs)} | |`;
+    case 'action':
+      return `| ${step.index} | ${stepLabel(step)} | | | | ${step.approval} |`;
+    default:
+      return `| ${step.index} | ${stepLabel(step)} | | | | |`;
+  }
+}
+
+/** Markdown for the Web UI: what moves where, and the steps. */
 export function startDetails(plan: MigrationPlan): string {
-  const clbs = plan.loadBalancers.map((lb) => `\`${lb.id}\` (${lb.region})`).join(', ');
-  const rows = plan.phases.map(
-    (phase) =>
-      `| ${phase.index} | ${phase.name} | ${phase.sourceWeight} | ${phase.targetWeight} | ${formatDuration(phase.soakMs)} | ${phase.approval} |`,
-  );
   return [
-    `Source \`${plan.source.namespace}/${plan.source.service}\` → target \`${plan.target.namespace}/${plan.target.service}\``,
-    `CLBs: ${clbs}`,
+    ...plan.details,
     '',
-    '| # | phase | source weight | target weight | soak | approval |',
+    '| # | step | source weight | target weight | soak | approval |',
     '|---|---|---:|---:|---:|---|',
-    ...rows,
+    ...plan.steps.map(stepRow),
   ].join('\n');
 }
 
@@ -35,7 +40,7 @@ export function startedText(workflowId: string): string {
   return [
     `started migration ${workflowId}`,
     '',
-    'approve the next phase (either):',
+    'approve the next step (either):',
     `  gateshift approve ${id}`,
     `  temporal workflow signal --workflow-id ${id} --name approve --input '{"by":"you"}'`,
     'watch it:',

@@ -1,7 +1,7 @@
 // `gateshift start <file>`: validate locally, then start the migration workflow.
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { MIGRATION_WORKFLOW, SEARCH_ATTRIBUTES, TASK_QUEUE } from '../../workflows/definitions.js';
-import type { MigrationResult } from '../../workflows/status.js';
+import { MIGRATION_WORKFLOW, SEARCH_ATTRIBUTES, TASK_QUEUE } from '../api/names.js';
+import type { MigrationResult } from '../api/status.js';
 import type { MigrationPlan } from '../plan/index.js';
 import { withClient } from './client.js';
 import { CliExit } from './errors.js';
@@ -18,10 +18,10 @@ export interface StartOptions {
   wait?: boolean;
 }
 
-/** `gateshift-<first CLB id>-<UTC yyyymmdd-hhmmss>` */
+/** `gateshift-<first resource, e.g. clb-lb-…>-<UTC yyyymmdd-hhmmss>` */
 export function defaultWorkflowId(plan: MigrationPlan, now: Date): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `gateshift-${plan.loadBalancers[0]?.id}-${stamp}`;
+  return `gateshift-${(plan.locks[0] ?? plan.kind).replaceAll('/', '-')}-${stamp}`;
 }
 
 export async function startCommand(file: string, options: StartOptions): Promise<void> {
@@ -37,7 +37,8 @@ export async function startCommand(file: string, options: StartOptions): Promise
         typedSearchAttributes: [
           { key: SEARCH_ATTRIBUTES.state, value: 'starting' },
           { key: SEARCH_ATTRIBUTES.phase, value: 0 },
-          { key: SEARCH_ATTRIBUTES.clbIds, value: plan.loadBalancers.map((lb) => lb.id) },
+          { key: SEARCH_ATTRIBUTES.resources, value: plan.locks },
+          { key: SEARCH_ATTRIBUTES.kind, value: plan.kind },
         ],
         staticSummary: startSummary(plan),
         staticDetails: startDetails(plan),

@@ -1,8 +1,8 @@
 // What `status` and `watch` show: the workflow's own status query, overlaid with what only the
 // server knows (execution status, the running analysis activity's heartbeat, the final result).
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import type { AnalysisSummary } from '../../activities/contracts.js';
-import { type MigrationResult, type MigrationStatus, TERMINAL_STATES } from '../../workflows/status.js';
+import type { AnalysisSummary } from '../api/records.js';
+import { isTerminal, type MigrationResult, type MigrationStatus } from '../api/status.js';
 
 export interface StatusView {
   workflowId: string;
@@ -17,9 +17,7 @@ export interface StatusView {
 }
 
 export function isFinished(view: StatusView): boolean {
-  return (
-    view.execution.status !== 'RUNNING' || (view.status !== undefined && TERMINAL_STATES.includes(view.status.state))
-  );
+  return view.execution.status !== 'RUNNING' || (view.status !== undefined && isTerminal(view.status.state));
 }
 
 /** Time left in the soak: from `endsAt` when the soak is running, else the frozen remainder. */
@@ -29,12 +27,13 @@ export function soakRemainingMs(soak: NonNullable<MigrationStatus['soak']>, now:
 }
 
 /**
- * The workflow learns the analysis only when the activity returns; while a phase soaks, the
- * activity's heartbeat holds newer samples. Per check the later sample wins.
+ * The workflow learns the analysis only when the activity returns; while a step soaks, the
+ * activity's heartbeat holds newer samples. Per check the later sample wins. The share of the soak
+ * covered by data is the workflow's to judge; the overlay keeps what the workflow last said.
  */
 export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSummary | undefined): MigrationStatus {
   if (!heartbeat) return status;
-  const known = status.analysis?.phase === status.phaseIndex ? status.analysis : null;
+  const known = status.analysis?.step === status.stepIndex ? status.analysis : null;
   const samples = new Map((known?.samples ?? []).map((sample) => [sample.check, sample]));
   for (const sample of heartbeat.samples) {
     const current = samples.get(sample.check);
@@ -49,9 +48,10 @@ export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSumm
   return {
     ...status,
     analysis: {
-      phase: status.phaseIndex,
+      step: status.stepIndex,
       verdict: heartbeatIsNewer || !known ? heartbeat.verdict : known.verdict,
       evaluations: Math.max(heartbeat.evaluations, known?.evaluations ?? 0),
+      dataCoverage: known?.dataCoverage ?? 0,
       samples: merged,
       updatedAt: newest,
     },

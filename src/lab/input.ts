@@ -13,23 +13,27 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
   const soak = `${options.soakSec ?? 20}s`;
   return {
     title: 'lab: bookinfo ingress from Istio to ASM',
-    source: {
-      namespace: GATEWAY_NAMESPACE,
-      service: CLBS[0]?.sourceService ?? '',
-      selector: { istio: SOURCE_GATEWAY },
+    traffic: {
+      kind: 'clb-annotation',
+      source: {
+        namespace: GATEWAY_NAMESPACE,
+        service: CLBS[0]?.sourceService ?? '',
+        selector: { istio: SOURCE_GATEWAY },
+      },
+      target: {
+        namespace: GATEWAY_NAMESPACE,
+        service: CLBS[0]?.targetService ?? '',
+        selector: { istio: TARGET_GATEWAY },
+      },
+      loadBalancers: CLBS.map((clb) => ({
+        id: clb.id,
+        region: REGION,
+        vServerGroups: [{ id: clb.vServerGroupId, port: clb.listenerPort }],
+        sourceService: clb.sourceService,
+        targetService: clb.targetService,
+      })),
+      gatewayNamespaces: ['bookinfo'],
     },
-    target: {
-      namespace: GATEWAY_NAMESPACE,
-      service: CLBS[0]?.targetService ?? '',
-      selector: { istio: TARGET_GATEWAY },
-    },
-    loadBalancers: CLBS.map((clb) => ({
-      id: clb.id,
-      region: REGION,
-      vServerGroups: [{ id: clb.vServerGroupId, port: clb.listenerPort }],
-      sourceService: clb.sourceService,
-      targetService: clb.targetService,
-    })),
     phases: [
       { name: 'initial', sourceWeight: 100, targetWeight: 0 },
       { name: 'canary', sourceWeight: 90, targetWeight: 10, soak },
@@ -40,7 +44,6 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
     analysis: { interval: '2s', window: '10s', consecutiveFailures: 2, maxErrorRatio: 0.01, maxP99LatencyMs: 1000 },
     routes: [{ host: ROUTE.host, path: ROUTE.path, port: CONTAINER_PORT }],
-    gatewayNamespaces: ['bookinfo'],
     verifyTimeout: '60s',
   };
 }

@@ -2,8 +2,8 @@
 // and observed target share, traffic and failures, soak countdown), tells how to approve when the
 // migration waits, and records when each phase held its weights, for the report.
 import type { WorkflowHandle } from '@temporalio/client';
-import { statusQuery } from '../../workflows/definitions.js';
-import type { MigrationState, MigrationStatus } from '../../workflows/status.js';
+import { statusQuery } from '../api/names.js';
+import type { MigrationState, MigrationStatus } from '../api/status.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
 import { summarize } from './load/index.js';
@@ -59,8 +59,9 @@ export async function trackProgress(options: {
     const shares = Object.values(lab.effectiveTargetShares());
     const phase = {
       index,
-      sourceWeight: status.desired.source,
-      targetWeight: status.desired.target,
+      // The lab's migrations move weights: desired is null only before anything was planned.
+      sourceWeight: status.desired?.source ?? 100,
+      targetWeight: status.desired?.target ?? 0,
       effectiveTargetShare: mean(shares),
       from,
       to: from,
@@ -108,7 +109,7 @@ export async function trackProgress(options: {
       const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
       const soak = soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`;
       print(
-        `[${formatDuration(now - startedAt).padStart(7)}] phase ${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName} ${status.desired.source}/${status.desired.target} ${status.state}${soak}` +
+        `[${formatDuration(now - startedAt).padStart(7)}] phase ${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName} ${status.desired ? `${status.desired.source}/${status.desired.target}` : '-'} ${status.state}${soak}` +
           ` | target share: effective ${mean(Object.values(lab.effectiveTargetShares())).toFixed(1)}%, observed ${observed.toFixed(1)}%` +
           ` | ${Math.round((recent?.requests ?? 0) / 3)} req/s, ${failed} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}`,
       );

@@ -40,3 +40,13 @@ export function writeOrder(current: SideWeights | undefined, desired: SideWeight
   const targetGrows = desired.target - current.target > desired.source - current.source;
   return targetGrows ? ['target', 'source'] : ['source', 'target'];
 }
+
+/** Why these weights must not be written, or undefined: integers 0..100, never every side at 0. */
+export function weightsProblem(weights: SideWeights): string | undefined {
+  for (const side of ['source', 'target'] as const) {
+    const weight = weights[side];
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) return `the ${side} weight must be an integer 0..100`;
+  }
+  if (weights.source === 0 && weights.target === 0) return 'every side at weight 0 would leave no backend';
+  return undefined;
+}

@@ -6,14 +6,14 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
 import { findTemporalCli } from '../../scripts/tools/temporal-cli.js';
+import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
+import type { MigrationResult } from '../../src/api/status.js';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { labMigrationInput } from '../../src/lab/input.js';
 import { summarize } from '../../src/lab/load/index.js';
 import { ROUTE, TARGET_GATEWAY } from '../../src/lab/names.js';
 import { trackProgress } from '../../src/lab/progress.js';
 import { buildReport } from '../../src/lab/report.js';
-import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
-import type { MigrationResult } from '../../workflows/status.js';
 
 const SOAK_SEC = 8;
 const run = promisify(execFile);
@@ -85,7 +85,7 @@ describe('the lab migration', () => {
       const error = await handle.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const message = (error as WorkflowFailedError).cause?.message ?? '';
-      expect(message).toContain('pre-flight failed, no weight was changed');
+      expect(message).toContain('pre-flight failed, nothing was changed');
       expect(message).toMatch(new RegExp(`${ROUTE.host.replaceAll('.', '\\.')}(:\\d+)?${ROUTE.path}.*HTTP 404`));
       const status = await handle.query(statusQuery);
       expect(status.writes).toEqual([]);

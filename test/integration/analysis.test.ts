@@ -8,7 +8,8 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../activities/analysis/analyze.js';
 import type { CheckSummary } from '../../activities/analysis/verdict.js';
-import type { AnalysisRequest, AnalysisSummary } from '../../activities/contracts.js';
+import type { AnalysisRequest } from '../../activities/contracts.js';
+import type { AnalysisSummary } from '../../src/api/records.js';
 import { type RunningPrometheus, startPrometheus } from '../../src/lab/prometheus.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { freePort } from '../../src/ports.js';
@@ -34,23 +35,25 @@ afterAll(async () => {
 /** A request for the plan's analysis, watching workload `target` (and `source` for comparisons). */
 function analysisOf(target: string, analysis: Record<string, unknown> = {}, source = 'no-source'): AnalysisRequest {
   const plan = buildPlan({
-    source: { namespace: NS, service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' }, workload: source },
-    target: {
-      namespace: NS,
-      service: 'ingressgateway-asm',
-      selector: { istio: 'ingressgateway-asm' },
-      workload: target,
+    traffic: {
+      kind: 'clb-annotation',
+      source: {
+        namespace: NS,
+        service: 'istio-ingressgateway',
+        selector: { istio: 'ingressgateway' },
+        workload: source,
+      },
+      target: {
+        namespace: NS,
+        service: 'ingressgateway-asm',
+        selector: { istio: 'ingressgateway-asm' },
+        workload: target,
+      },
+      loadBalancers: [{ id: 'lb-analysis', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-analysis', port: 80 }] }],
     },
-    loadBalancers: [{ id: 'lb-analysis', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-analysis', port: 80 }] }],
     analysis: { prometheusUrl: prometheus?.url, interval: '1s', window: '5s', consecutiveFailures: 3, ...analysis },
   });
-  return {
-    migrationId: 'analysis-test',
-    phaseIndex: 1,
-    analysis: plan.analysis,
-    source: plan.source,
-    target: plan.target,
-  };
+  return { migrationId: 'analysis-test', step: 1, analysis: plan.analysis, soakMs: 60 * SECONDS };
 }
 
 function start(request: AnalysisRequest, heartbeatDetails?: CheckSummary) {
@@ -114,8 +117,17 @@ describe('analyze', () => {
     const previous: CheckSummary = {
       verdict: 'failing',
       evaluations: 7,
+      evaluationsWithData: 7,
       samples: [
-        { check: 'target-5xx-ratio', value: 0.5, pass: false, at: new Date().toISOString(), consecutiveFailures: 2 },
+        {
+          check: 'target-5xx-ratio',
+          value: 0.5,
+          pass: false,
+          comparison: '<=',
+          threshold: 0.01,
+          at: new Date().toISOString(),
+          consecutiveFailures: 2,
+        },
       ],
     };
     const run = start(analysisOf('resumed-gw'), previous);

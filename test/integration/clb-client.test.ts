@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClbClient } from '../../activities/clb/client.js';
 import { ClbError } from '../../activities/clb/errors.js';
-import { pollEffectiveWeights, readEffectiveWeights } from '../../activities/clb/poll-effective.js';
+import { readEffectiveWeights } from '../../activities/clb/read-effective.js';
 import { reuseBlockingTags } from '../../activities/clb/reuse.js';
 import { credentials } from '../../activities/clb/sdk.js';
+import { pollUntil } from '../../activities/engine/poll.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 import type { Backend } from '../../src/lab/slb/state.js';
 import { perBackendWeight } from '../../src/plan/weights.js';
@@ -397,14 +398,15 @@ describe('effective weights read back through the API', () => {
       emulator.state.setBackends(HTTPS_GROUP, ccmBackends(8443, { source: 90, target: 10 }));
     }, 250);
     const heartbeats: number[] = [];
-    const outcome = await pollEffectiveWeights(
-      async () => [await readEffectiveWeights(client, request({ source: 90, target: 10 }))],
+    const outcome = await pollUntil(
+      () => readEffectiveWeights(client, request({ source: 90, target: 10 })),
+      (weights) => weights.agrees,
       { timeoutMs: 5_000, intervalMs: 50, heartbeat: (_, round) => heartbeats.push(round) },
     );
     clearTimeout(applied);
-    expect(outcome.agrees).toBe(true);
+    expect(outcome.done).toBe(true);
     expect(outcome.rounds).toBeGreaterThan(1);
     expect(heartbeats).toHaveLength(outcome.rounds);
-    expect(outcome.loadBalancers[0]?.effective).toEqual({ source: 90.91, target: 9.09 });
+    expect(outcome.last.effective).toEqual({ source: 90.91, target: 9.09 });
   });
 });

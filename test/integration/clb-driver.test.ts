@@ -14,10 +14,10 @@ import {
 } from '@kubernetes/client-node';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Topology, VerifyRequest, VerifyResult, WeightsRequest } from '../../activities/contracts.js';
-import { createClbAnnotationDriver } from '../../activities/drivers/clb-annotation.js';
+import type { VerifyRequest, VerifyResult, WeightsRequest } from '../../activities/contracts.js';
+import { createDrivers } from '../../activities/drivers/index.js';
+import { weightActivities } from '../../activities/engine/weights.js';
 import { kubeConfig } from '../../activities/kube/config.js';
-import { weightActivities } from '../../activities/weights.js';
 import { markPodRunning } from '../../src/lab/cluster/index.js';
 import { CLB_ANNOTATIONS, type SideWeights } from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   adminConfig.loadFromFile(scene.cluster.adminKubeconfig);
   // At a 50% throttle rate, 16 attempts make a call that never gets through a 1-in-65536 event.
   activities = weightActivities(
-    createClbAnnotationDriver(clbClients({ maxAttempts: 16, initialDelayMs: 5, maxDelayMs: 50 })),
+    createDrivers({ clbClient: clbClients({ maxAttempts: 16, initialDelayMs: 5, maxDelayMs: 50 }) }),
   );
 });
 
@@ -71,13 +71,8 @@ beforeEach(async () => {
   await setScene({ source: 100, target: 0 });
 });
 
-const topology = (): Topology => {
-  const { driver, source, target, loadBalancers } = scene.plan;
-  return { driver, source, target, loadBalancers };
-};
-
 function request(weights: SideWeights, purpose: WeightsRequest['purpose'] = 'phase'): WeightsRequest {
-  return { migrationId: 'scene', topology: topology(), weights, purpose, phaseIndex: 1 };
+  return { migrationId: 'scene', traffic: scene.plan.traffic, weights, purpose, step: 1 };
 }
 
 async function verify(weights: SideWeights, timeoutMs: number): Promise<VerifyResult> {
@@ -134,11 +129,10 @@ describe('setWeights', () => {
     const [publicLb, intranetLb] = scene.clbs;
     if (!publicLb || !intranetLb) throw new Error('the scene has two CLBs');
     const recorder = await recordWeightChanges();
-    const applied = await activities.applyWeights(request({ source: 90, target: 10 }));
+    const applied = await activities.setWeights(request({ source: 90, target: 10 }));
     const write = (lb: typeof publicLb, side: 'source' | 'target', weight: number) => ({
-      loadBalancerId: lb.id,
-      namespace: GATEWAY_NS,
-      service: side === 'source' ? lb.sourceService : lb.targetService,
+      resource: `clb/${lb.id}`,
+      object: `${GATEWAY_NS}/${side === 'source' ? lb.sourceService : lb.targetService}`,
       side,
       weight,
       changed: true,
@@ -157,7 +151,7 @@ describe('setWeights', () => {
     ]);
 
     const versions = (await services()).map((service) => service.metadata?.resourceVersion);
-    const again = await activities.applyWeights(request({ source: 90, target: 10 }));
+    const again = await activities.setWeights(request({ source: 90, target: 10 }));
     expect(again.writes).toHaveLength(4);
     expect(again.writes).toEqual(expect.arrayContaining(applied.writes.map((w) => ({ ...w, changed: false }))));
     expect((await services()).map((service) => service.metadata?.resourceVersion)).toEqual(versions);
@@ -170,15 +164,15 @@ describe('setWeights', () => {
     it(`rolls back from ${from.source}/${from.target} to 100/0 raising the source on every CLB first`, async () => {
       await setScene(from);
       const recorder = await recordWeightChanges();
-      const applied = await activities.applyWeights(request({ source: 100, target: 0 }, 'rollback'));
-      expect(applied.writes.map((w) => `${w.loadBalancerId} ${w.side}=${w.weight}`)).toEqual(
-        scene.clbs.map((clb) => `${clb.id} source=100`).concat(scene.clbs.map((clb) => `${clb.id} target=0`)),
+      const applied = await activities.setWeights(request({ source: 100, target: 0 }, 'rollback'));
+      expect(applied.writes.map((w) => `${w.resource} ${w.side}=${w.weight}`)).toEqual(
+        scene.clbs.map((clb) => `clb/${clb.id} source=100`).concat(scene.clbs.map((clb) => `clb/${clb.id} target=0`)),
       );
       await recorder.settle(4);
       await applyCcm(scene);
       const verified = await verify({ source: 100, target: 0 }, 1_000);
       expect(verified.ok).toBe(true);
-      expect(verified.loadBalancers.map((lb) => lb.effective)).toEqual([
+      expect(verified.observations.map((lb) => lb.effective)).toEqual([
         { source: 100, target: 0 },
         { source: 100, target: 0 },
       ]);
@@ -187,23 +181,21 @@ describe('setWeights', () => {
 
 describe('verifyWeights', () => {
   it('agrees once the CCM applied 90/10: 10 over 3 pods is 3 each, a 9.09% share against 45 + 45', async () => {
-    await activities.applyWeights(request({ source: 90, target: 10 }));
+    await activities.setWeights(request({ source: 90, target: 10 }));
     await applyCcm(scene);
     const verified = await verify({ source: 90, target: 10 }, 1_000);
     expect(verified.message).toBeUndefined();
     expect(verified.ok).toBe(true);
-    expect(verified.loadBalancers).toEqual(
+    expect(verified.observations).toEqual(
       scene.clbs.map((clb) => ({
-        loadBalancerId: clb.id,
+        resource: `clb/${clb.id}`,
         desired: { source: 90, target: 10 },
         expected: { source: 90.91, target: 9.09 },
         effective: { source: 90.91, target: 9.09 },
-        groups: clb.groups.map((group) => ({
+        parts: clb.groups.map((group) => ({
           id: group.id,
-          sourceBackends: 2,
-          targetBackends: 3,
-          sourceWeightSum: 90,
-          targetWeightSum: 9,
+          source: { backends: 2, weightSum: 90 },
+          target: { backends: 3, weightSum: 9 },
         })),
         agrees: true,
       })),
@@ -215,7 +207,7 @@ describe('verifyWeights', () => {
     await scene.admin.createNamespacedPod({
       namespace: GATEWAY_NS,
       body: {
-        metadata: { name: pod.name, labels: scene.plan.target.selector },
+        metadata: { name: pod.name, labels: scene.plan.traffic.target.selector },
         spec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
       },
     });
@@ -224,14 +216,14 @@ describe('verifyWeights', () => {
     });
     await markPodRunning(scene.cluster.adminKubeconfig, GATEWAY_NS, pod.name, pod.ip);
 
-    await activities.applyWeights(request({ source: 99, target: 1 }));
+    await activities.setWeights(request({ source: 99, target: 1 }));
     await applyCcm(scene);
     const verified = await verify({ source: 99, target: 1 }, 1_000);
     expect(verified.ok).toBe(true);
-    for (const lb of verified.loadBalancers) {
+    for (const lb of verified.observations) {
       expect(lb.effective).toEqual({ source: 96.08, target: 3.92 });
       expect(lb.expected).toEqual(lb.effective);
-      expect(lb.groups.map((group) => [group.targetBackends, group.targetWeightSum, group.sourceWeightSum])).toEqual([
+      expect(lb.parts?.map((part) => [part.target.backends, part.target.weightSum, part.source.weightSum])).toEqual([
         [4, 4, 98],
         [4, 4, 98],
       ]);
@@ -239,12 +231,12 @@ describe('verifyWeights', () => {
   });
 
   it('fails within its timeout, with a readable diff, while the CCM has not applied the weights', async () => {
-    await activities.applyWeights(request({ source: 90, target: 10 }));
+    await activities.setWeights(request({ source: 90, target: 10 }));
     const started = Date.now();
     const verified = await verify({ source: 90, target: 10 }, 1_000);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(verified.ok).toBe(false);
-    expect(verified.loadBalancers.map((lb) => lb.effective)).toEqual([
+    expect(verified.observations.map((lb) => lb.effective)).toEqual([
       { source: 100, target: 0 },
       { source: 100, target: 0 },
     ]);
@@ -264,7 +256,7 @@ describe('verifyWeights', () => {
   it("quotes the CCM's Warning Events on the Services when the CLB does not follow", async () => {
     const [publicLb] = scene.clbs;
     if (!publicLb) throw new Error('no CLB in the scene');
-    await activities.applyWeights(request({ source: 50, target: 50 }));
+    await activities.setWeights(request({ source: 50, target: 50 }));
     const message = `Error syncing load balancer [${publicLb.id}]: can not find vgroupId rsp-gone in lb ${publicLb.id}`;
     const now = new Date();
     await scene.admin.createNamespacedEvent({
@@ -289,7 +281,7 @@ describe('verifyWeights', () => {
   });
 
   it('stops promptly when cancelled while it waits for the CCM', async () => {
-    await activities.applyWeights(request({ source: 90, target: 10 }));
+    await activities.setWeights(request({ source: 90, target: 10 }));
     const run = runActivity<VerifyRequest, VerifyResult, { round: number }>(activities.verifyWeights, {
       ...request({ source: 90, target: 10 }),
       timeoutMs: 60_000,
@@ -303,7 +295,7 @@ describe('verifyWeights', () => {
   });
 
   it('verifies through a throttled SLB API', async () => {
-    await activities.applyWeights(request({ source: 50, target: 50 }));
+    await activities.setWeights(request({ source: 50, target: 50 }));
     await applyCcm(scene);
     scene.emulator.faults.throttleRate = 0.5;
     const throttled = () => scene.emulator.requests.some((r) => r.code === 'Throttling.User');
@@ -313,7 +305,7 @@ describe('verifyWeights', () => {
       const verified = await verify({ source: 50, target: 50 }, 30_000);
       expect(verified.ok).toBe(true);
       // 25 + 25 against 16 + 16 + 16.
-      expect(verified.loadBalancers.map((lb) => lb.effective.target)).toEqual([48.98, 48.98]);
+      expect(verified.observations.map((lb) => lb.effective.target)).toEqual([48.98, 48.98]);
     }
     expect(throttled()).toBe(true);
   });
@@ -338,7 +330,7 @@ describe("the worker's identity", () => {
     await untilAllowed(false);
 
     const before = (await services()).map(weightOf);
-    const error = await activities.applyWeights(request({ source: 50, target: 50 })).catch((e: unknown) => e);
+    const error = await activities.setWeights(request({ source: 50, target: 50 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect(error).toMatchObject({ type: 'KubeForbidden', nonRetryable: true });
     expect((error as Error).message).toContain(`the worker's RBAC lacks verb "patch" on resource "services"`);

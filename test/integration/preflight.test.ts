@@ -5,8 +5,10 @@
 // saying why and how to fix it.
 import { PatchStrategy, setHeaderOptions, type V1ServicePort } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { ChecklistItem, PreflightReport } from '../../activities/contracts.js';
-import { createPreflight } from '../../activities/preflight/index.js';
+import type { PreflightReport } from '../../activities/contracts.js';
+import { createDrivers } from '../../activities/drivers/index.js';
+import { preflightActivity } from '../../activities/engine/preflight.js';
+import type { ChecklistItem } from '../../src/api/records.js';
 import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
 import {
@@ -43,12 +45,14 @@ const GATEWAY = {
 
 let scene: AsmScene;
 let restoreEnv: (() => void) | undefined;
-let preflight: ReturnType<typeof createPreflight>;
+let preflight: ReturnType<typeof preflightActivity>;
 
 beforeAll(async () => {
   scene = await startAsmScene({ asmControlPlane: true });
   restoreEnv = setEnv(scene.env);
-  preflight = createPreflight(clbClients({ maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 }));
+  preflight = preflightActivity(
+    createDrivers({ clbClient: clbClients({ maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 }) }),
+  );
 });
 
 afterAll(async () => {
@@ -86,7 +90,7 @@ describe('pre-flight', () => {
     scene.emulator.state.setTags(clb().id, { 'kubernetes.do.not.delete': SOURCE_SERVICE });
     onTestFinished(() => scene.emulator.state.removeTags(clb().id, ['kubernetes.do.not.delete']));
     const failed = await onlyFailure(ITEMS.tags);
-    expect(failed.loadBalancerId).toBe(clb().id);
+    expect(failed.resource).toBe(`clb/${clb().id}`);
     expect(failed.why).toBe(
       'tag kubernetes.do.not.delete makes the CCM refuse to reuse it ("can not reuse loadbalancer created by kubernetes")',
     );

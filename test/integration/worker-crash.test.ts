@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
+import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
+import type { MigrationResult } from '../../src/api/status.js';
 import type { MigrationInput } from '../../src/plan/index.js';
-import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
-import type { MigrationResult } from '../../workflows/status.js';
 import { lbInput } from '../support/inputs.js';
 
 let server: DevServer;
@@ -88,7 +88,7 @@ it('survives a SIGKILL of the worker mid-soak and completes the migration', asyn
       weights: [string, unknown][];
       writes: { side: string; weight: number }[];
     };
-    expect(world.weights).toEqual([['lb-crash1', { source: 0, target: 100 }]]);
+    expect(world.weights).toEqual([['clb/lb-crash1', { source: 0, target: 100 }]]);
     expect(world.writes.map((w) => `${w.side}=${w.weight}`)).toEqual([
       'target=10',
       'source=90',

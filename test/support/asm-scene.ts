@@ -279,17 +279,20 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
 
     const input: MigrationInput = {
       title: 'istio → asm (scene)',
-      source: { namespace: GATEWAY_NS, service: SOURCE_SERVICE, selector: SELECTORS.source, kubeContext: 'source' },
-      target: { namespace: GATEWAY_NS, service: TARGET_SERVICE, selector: SELECTORS.target, kubeContext: 'source' },
-      loadBalancers: clbs.map((clb) => ({
-        id: clb.id,
-        region: REGION,
-        vServerGroups: clb.groups,
-        sourceService: clb.sourceService,
-        targetService: clb.targetService,
-      })),
+      traffic: {
+        kind: 'clb-annotation',
+        source: { namespace: GATEWAY_NS, service: SOURCE_SERVICE, selector: SELECTORS.source, kubeContext: 'source' },
+        target: { namespace: GATEWAY_NS, service: TARGET_SERVICE, selector: SELECTORS.target, kubeContext: 'source' },
+        loadBalancers: clbs.map((clb) => ({
+          id: clb.id,
+          region: REGION,
+          vServerGroups: clb.groups,
+          sourceService: clb.sourceService,
+          targetService: clb.targetService,
+        })),
+        gatewayNamespaces: [ROUTES_NS],
+      },
       routes: [{ host: HOST, path: '/productpage', port: servers.httpPort }],
-      gatewayNamespaces: [ROUTES_NS],
     };
     const scene: AsmScene = {
       cluster,

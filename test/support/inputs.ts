@@ -5,20 +5,23 @@ import type { MigrationInput } from '../../src/plan/index.js';
 export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['phases']): MigrationInput {
   return {
     title: 'istio → asm',
-    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-    target: {
-      namespace: 'istio-system',
-      service: 'istio-ingressgateway-asm',
-      selector: { istio: 'ingressgateway-asm' },
+    traffic: {
+      kind: 'clb-annotation',
+      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+      target: {
+        namespace: 'istio-system',
+        service: 'istio-ingressgateway-asm',
+        selector: { istio: 'ingressgateway-asm' },
+      },
+      loadBalancers: ids.map((id, i) => ({
+        id,
+        region: 'cn-hangzhou',
+        vServerGroups: [
+          { id: `rsp-${i}a`, port: 80 },
+          { id: `rsp-${i}b`, port: 443 },
+        ],
+      })),
     },
-    loadBalancers: ids.map((id, i) => ({
-      id,
-      region: 'cn-hangzhou',
-      vServerGroups: [
-        { id: `rsp-${i}a`, port: 80 },
-        { id: `rsp-${i}b`, port: 443 },
-      ],
-    })),
     phases,
   };
 }

@@ -11,7 +11,7 @@
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTestServer } from '../../scripts/tools/test-server.js';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/definitions.js';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
 
 const KEEPALIVE_THE_TEST_SERVER_ACCEPTS = {
   'grpc.keepalive_time_ms': 6 * 60_000,

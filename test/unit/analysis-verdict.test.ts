@@ -46,9 +46,10 @@ describe('evaluateRound', () => {
     expect(summary).toEqual({
       verdict: 'pass',
       evaluations: 1,
+      evaluationsWithData: 1,
       samples: [
-        { check: 'ratio', value: 0, pass: true, at: AT, consecutiveFailures: 0 },
-        { check: 'rate', value: 5, pass: true, at: AT, consecutiveFailures: 0 },
+        { check: 'ratio', value: 0, pass: true, comparison: '<=', threshold: 0.01, at: AT, consecutiveFailures: 0 },
+        { check: 'rate', value: 5, pass: true, comparison: '>', threshold: 0, at: AT, consecutiveFailures: 0 },
       ],
     });
   });
@@ -77,10 +78,18 @@ describe('evaluateRound', () => {
   it('neither counts nor forgives a round without data', () => {
     const summaries = rounds([ok(0.2), ok(5)], [ok(0.2), ok(5)], [none, ok(5)], [ok(0.2), ok(5)]);
     expect(summaries.map((s) => s.verdict)).toEqual(['failing', 'failing', 'no-data', 'breach']);
+    expect(summaries.map((s) => [s.evaluations, s.evaluationsWithData])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 2],
+      [4, 3],
+    ]);
     expect(summaries[2]?.samples[0]).toEqual({
       check: 'ratio',
       value: null,
       pass: false,
+      comparison: '<=',
+      threshold: 0.01,
       at: AT,
       consecutiveFailures: 2,
       error: 'the query returned no data',
@@ -90,16 +99,23 @@ describe('evaluateRound', () => {
   it('says no-data when a check has none, and failing when another check fails', () => {
     expect(rounds([none, ok(5)])[0]?.verdict).toBe('no-data');
     expect(rounds([none, ok(0)])[0]?.verdict).toBe('failing');
-    expect(evaluateRound([], [], NO_SUMMARY, 3, AT).verdict).toBe('no-data');
+    expect(evaluateRound([], [], NO_SUMMARY, 3, AT)).toMatchObject({ verdict: 'no-data', evaluationsWithData: 0 });
   });
 
   it('breaches only on a round in which the check failed', () => {
     const previous: CheckSummary = {
       verdict: 'failing',
       evaluations: 4,
-      samples: [{ check: 'ratio', value: 0.2, pass: false, at: AT, consecutiveFailures: 5 }],
+      evaluationsWithData: 4,
+      samples: [
+        { check: 'ratio', value: 0.2, pass: false, comparison: '<=', threshold: 0.01, at: AT, consecutiveFailures: 5 },
+      ],
     };
-    expect(evaluateRound(checks, [none, ok(5)], previous, 3, AT)).toMatchObject({ verdict: 'no-data', evaluations: 5 });
+    expect(evaluateRound(checks, [none, ok(5)], previous, 3, AT)).toMatchObject({
+      verdict: 'no-data',
+      evaluations: 5,
+      evaluationsWithData: 4,
+    });
     expect(evaluateRound(checks, [ok(0.2), ok(5)], previous, 3, AT).breach?.consecutive).toBe(6);
   });
 
@@ -114,6 +130,7 @@ describe('resumedSummary', () => {
     const details = {
       verdict: 'failing',
       evaluations: 9,
+      evaluationsWithData: 7,
       samples: [
         { check: 'ratio', value: 0.2, pass: false, at: AT, consecutiveFailures: 2 },
         { check: 'removed', value: 1, pass: false, at: AT, consecutiveFailures: 2 },
@@ -123,7 +140,19 @@ describe('resumedSummary', () => {
     expect(resumedSummary(details, checks)).toEqual({
       verdict: 'no-data',
       evaluations: 9,
+      evaluationsWithData: 7,
       samples: [details.samples[0]],
+    });
+  });
+
+  it('never counts more evaluations with data than evaluations, and none from details without the count', () => {
+    const samples = [{ check: 'ratio', value: 0.2, pass: false, at: AT, consecutiveFailures: 2 }];
+    expect(resumedSummary({ evaluations: 9, evaluationsWithData: 12, samples }, checks).evaluationsWithData).toBe(9);
+    expect(resumedSummary({ evaluations: 9, samples }, checks)).toEqual({
+      verdict: 'no-data',
+      evaluations: 9,
+      evaluationsWithData: 0,
+      samples,
     });
   });
 

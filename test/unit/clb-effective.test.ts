@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeEffectiveWeights,
+  type EffectiveWeights,
   type EffectiveWeightsInput,
   parseBackendDescription,
 } from '../../activities/clb/effective.js';
 import type { ClbBackend } from '../../activities/clb/models.js';
-import { pollEffectiveWeights } from '../../activities/clb/poll-effective.js';
+import { pollUntil } from '../../activities/engine/poll.js';
 
 const sourcePods = ['10.0.0.1', '10.0.0.2'];
 const targetPods = ['10.0.1.1', '10.0.1.2', '10.0.1.3'];
@@ -187,7 +188,7 @@ describe('parseBackendDescription', () => {
   });
 });
 
-describe('pollEffectiveWeights', () => {
+describe('polling the effective weights until every CLB agrees', () => {
   const reading = (agrees: boolean) =>
     computeEffectiveWeights(
       agrees
@@ -201,22 +202,24 @@ describe('pollEffectiveWeights', () => {
           ),
     );
 
+  const everyClbAgrees = (loadBalancers: EffectiveWeights[]) => loadBalancers.every((lb) => lb.agrees);
+
   it('reads until the weights agree, heartbeating every round', async () => {
     const answers = [false, false, true];
     const heartbeats: number[] = [];
-    const outcome = await pollEffectiveWeights(async () => [reading(answers.shift() ?? true)], {
+    const outcome = await pollUntil(async () => [reading(answers.shift() ?? true)], everyClbAgrees, {
       timeoutMs: 10_000,
       intervalMs: 1,
       heartbeat: (_, round) => heartbeats.push(round),
     });
-    expect(outcome).toMatchObject({ agrees: true, rounds: 3 });
+    expect(outcome).toMatchObject({ done: true, rounds: 3 });
     expect(heartbeats).toEqual([1, 2, 3]);
   });
 
   it('gives up at the timeout with the last reading and its diff', async () => {
-    const outcome = await pollEffectiveWeights(async () => [reading(false)], { timeoutMs: 30, intervalMs: 10 });
-    expect(outcome.agrees).toBe(false);
+    const outcome = await pollUntil(async () => [reading(false)], everyClbAgrees, { timeoutMs: 30, intervalMs: 10 });
+    expect(outcome.done).toBe(false);
     expect(outcome.rounds).toBeGreaterThanOrEqual(2);
-    expect(outcome.loadBalancers[0]?.diff).toContain('expected 3');
+    expect(outcome.last[0]?.diff).toContain('expected 3');
   });
 });

@@ -1,13 +1,13 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import type { MigrationResult, MigrationStatus } from '../../src/api/status.js';
 import { refusalMessage } from '../../src/cli/controls.js';
 import { formatList, formatRefusal, formatResult, formatStatus, formatValue } from '../../src/cli/format.js';
 import { defaultWorkflowId } from '../../src/cli/start.js';
 import { startDetails, startedText, startSummary } from '../../src/cli/start-text.js';
 import { isFinished, overlayAnalysis, type StatusView, soakRemainingMs } from '../../src/cli/view.js';
 import { buildPlan } from '../../src/plan/index.js';
-import type { MigrationResult, MigrationStatus } from '../../workflows/status.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const MINUTE = 60_000;
@@ -15,30 +15,45 @@ const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow *
 
 function soakingStatus(): MigrationStatus {
   return {
-    migrationId: 'gateshift-lb-bp1onpskfeceg-20250601-100000',
+    migrationId: 'gateshift-clb-lb-bp1onpskfeceg-20250601-100000',
     title: 'bookinfo ingress to ASM',
+    kind: 'clb-annotation',
+    resources: ['clb/lb-bp1onpskfeceg', 'clb/lb-bp1internal'],
     state: 'soaking',
+    stepIndex: 2,
+    steps: [
+      { index: 0, kind: 'shift', label: 'phase 0 (initial 100/0)', state: 'done' },
+      { index: 1, kind: 'shift', label: 'phase 1 (canary 90/10)', state: 'done' },
+      { index: 2, kind: 'shift', label: 'phase 2 (half 50/50)', state: 'running' },
+      { index: 3, kind: 'shift', label: 'phase 3 (majority 10/90)', state: 'pending' },
+      { index: 4, kind: 'shift', label: 'phase 4 (final 0/100)', state: 'pending' },
+      { index: 5, kind: 'gate', label: 'completion', state: 'pending' },
+    ],
     phaseIndex: 2,
     phaseCount: 5,
     phaseName: 'half',
     desired: { source: 50, target: 50 },
-    effective: [
+    observations: [
       {
-        loadBalancerId: 'lb-bp1onpskfeceg',
+        resource: 'clb/lb-bp1onpskfeceg',
         desired: { source: 50, target: 50 },
         expected: { source: 50, target: 50 },
         effective: { source: 50, target: 50 },
-        groups: [
-          { id: 'rsp-bp1r4xk8a', sourceBackends: 2, targetBackends: 2, sourceWeightSum: 50, targetWeightSum: 50 },
+        parts: [
+          {
+            id: 'rsp-bp1r4xk8a',
+            source: { backends: 2, weightSum: 50 },
+            target: { backends: 2, weightSum: 50 },
+          },
         ],
         agrees: true,
       },
       {
-        loadBalancerId: 'lb-bp1internal',
+        resource: 'clb/lb-bp1internal',
         desired: { source: 50, target: 50 },
         expected: { source: 50.5, target: 49.5 },
         effective: { source: 100, target: 0 },
-        groups: [],
+        parts: [],
         agrees: false,
         diff: 'rsp-bp1r4xk8c: target pods have weight 0',
       },
@@ -50,7 +65,7 @@ function soakingStatus(): MigrationStatus {
         item: 'CLB reusable',
         ok: true,
         why: 'no kubernetes.do.not.delete or ack.aliyun.com tag',
-        loadBalancerId: 'lb-bp1onpskfeceg',
+        resource: 'clb/lb-bp1onpskfeceg',
       },
       {
         item: 'target pods are backends',
@@ -60,12 +75,13 @@ function soakingStatus(): MigrationStatus {
       },
     ],
     analysis: {
-      phase: 2,
+      step: 2,
       verdict: 'pass',
       evaluations: 12,
+      dataCoverage: 0.9,
       samples: [
-        { check: 'target-5xx-ratio', value: 0.001234, pass: true, at: at(-5) },
-        { check: 'target-p99-latency-ms', value: 240, pass: true, at: at(-5) },
+        { check: 'target-5xx-ratio', value: 0.001234, pass: true, comparison: '<=', threshold: 0.01, at: at(-5) },
+        { check: 'target-p99-latency-ms', value: 240, pass: true, comparison: '<=', threshold: 1000, at: at(-5) },
       ],
       updatedAt: at(-5),
     },
@@ -85,6 +101,7 @@ function soakingStatus(): MigrationStatus {
         kind: 'approve',
         by: 'alice',
         at: at(-83),
+        step: 1,
         phase: 1,
         state: 'waiting-approval',
         reason: 'canary is clean',
@@ -95,11 +112,12 @@ function soakingStatus(): MigrationStatus {
         kind: 'approve',
         by: 'bob',
         at: at(-10),
+        step: 2,
         phase: 2,
         state: 'soaking',
         via: 'signal',
         outcome: 'refused',
-        refusal: 'phase 2 is soaking, 47m left',
+        refusal: 'phase 2 (half 50/50) is soaking, 47m left',
       },
     ],
     writes: [],
@@ -114,15 +132,18 @@ function runningView(status: MigrationStatus): StatusView {
 
 const rolledBack: MigrationResult = {
   outcome: 'rolled-back',
-  migrationId: 'gateshift-lb-bp1onpskfeceg-20250601-100000',
+  migrationId: 'gateshift-clb-lb-bp1onpskfeceg-20250601-100000',
+  stepReached: 2,
   phaseReached: 2,
   finalWeights: { source: 100, target: 0 },
-  effective: [],
+  observations: [],
   rollback: {
     by: 'carol',
     reason: 'checkout errors in the target gateway',
+    kind: 'manual',
     at: at(-1),
     fromState: 'soaking',
+    fromStep: 2,
     fromPhase: 2,
   },
   actions: [],
@@ -132,7 +153,7 @@ const rolledBack: MigrationResult = {
 describe('formatStatus', () => {
   it('shows a soaking phase with the time left from endsAt', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
-    expect(text).toContain('migration gateshift-lb-bp1onpskfeceg-20250601-100000 (bookinfo ingress to ASM)');
+    expect(text).toContain('migration gateshift-clb-lb-bp1onpskfeceg-20250601-100000 (bookinfo ingress to ASM)');
     expect(text).toContain('state     soaking');
     expect(text).toContain('phase     2/4 half');
     expect(text).toContain('desired   source 50, target 50');
@@ -140,17 +161,20 @@ describe('formatStatus', () => {
     expect(text).toContain('waiting   for soak of phase 2 (half) to end');
   });
 
-  it('compares expected and effective shares per CLB', () => {
+  it('compares expected and effective shares per resource', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
-    expect(text).toMatch(/lb-bp1onpskfeceg\s+desired 50\/50\s+expected 50\/50\s+effective 50\/50\s+agrees/);
+    expect(text).toContain('\nresources (source/target shares)\n');
+    expect(text).toMatch(/clb\/lb-bp1onpskfeceg\s+desired 50\/50\s+expected 50\/50\s+effective 50\/50\s+agrees/);
     expect(text).toMatch(
-      /lb-bp1internal\s+desired 50\/50\s+expected 50.5\/49.5\s+effective 100\/0\s+DISAGREES: rsp-bp1r4xk8c/,
+      /clb\/lb-bp1internal\s+desired 50\/50\s+expected 50.5\/49.5\s+effective 100\/0\s+DISAGREES: rsp-bp1r4xk8c/,
     );
   });
 
   it('lists the preflight checklist with the fix of what failed', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
-    expect(text).toContain('ok    [lb-bp1onpskfeceg] CLB reusable: no kubernetes.do.not.delete or ack.aliyun.com tag');
+    expect(text).toContain(
+      'ok    [clb/lb-bp1onpskfeceg] CLB reusable: no kubernetes.do.not.delete or ack.aliyun.com tag',
+    );
     expect(text).toContain(
       'FAIL  target pods are backends: rsp-bp1r4xk8c lacks 1 of 2 pods\n        fix: check the vgroup-port annotation',
     );
@@ -158,7 +182,9 @@ describe('formatStatus', () => {
 
   it('shows the analysis samples, the breaches and the action log', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
-    expect(text).toContain('analysis of phase 2: pass, 12 evaluations, updated 2025-06-01 11:55:00Z');
+    expect(text).toContain(
+      'analysis of phase 2 (half 50/50): pass, 12 evaluations, data for 90% of the soak, updated 2025-06-01 11:55:00Z',
+    );
     expect(text).toMatch(/ok\s+target-5xx-ratio\s+0\.001234\s+2025-06-01 11:55:00Z/);
     expect(text).toMatch(
       /target-p99-latency-ms\s+1450 \(must be < 1000\)\s+1 in a row\s+p99 latency 1450 ms is not < 1000/,
@@ -166,7 +192,9 @@ describe('formatStatus', () => {
     expect(text).toMatch(
       /2025-06-01 10:37:00Z\s+alice\s+approve\s+phase 1 \(waiting-approval\)\s+canary is clean\s+accepted via update/,
     );
-    expect(text).toMatch(/bob\s+approve\s+phase 2 \(soaking\)\s+-\s+refused via signal: phase 2 is soaking, 47m left/);
+    expect(text).toMatch(
+      /bob\s+approve\s+phase 2 \(soaking\)\s+-\s+refused via signal: phase 2 \(half 50\/50\) is soaking, 47m left/,
+    );
   });
 
   it('uses the frozen remainder when the soak has no end time (paused)', () => {
@@ -179,6 +207,43 @@ describe('formatStatus', () => {
     const text = formatStatus(runningView(status), NOW);
     expect(text).toContain('state     paused (from soaking)');
     expect(text).toContain('soak      37m 30s left of 2h\n');
+  });
+
+  it('shows the step of a plan without weight phases, and no weights when none were written', () => {
+    const base = soakingStatus();
+    const status: MigrationStatus = {
+      ...base,
+      stepIndex: 1,
+      steps: [
+        { index: 0, kind: 'action', label: 'step 0 (annotate the gateway)', state: 'done' },
+        { index: 1, kind: 'soak', label: 'step 1 (watch)', state: 'running' },
+        { index: 2, kind: 'gate', label: 'completion', state: 'pending' },
+      ],
+      phaseIndex: 0,
+      phaseCount: 0,
+      phaseName: '',
+      desired: null,
+      observations: [],
+      analysis: base.analysis && { ...base.analysis, step: 1, verdict: 'running', evaluations: 1 },
+      actions: [
+        {
+          kind: 'pause',
+          by: 'dave',
+          at: at(-2),
+          step: 1,
+          state: 'soaking',
+          reason: 'lunch',
+          via: 'update',
+          outcome: 'accepted',
+        },
+      ],
+    };
+    const text = formatStatus(runningView(status), NOW);
+    expect(text).toContain('  step      1/2 step 1 (watch)\n');
+    expect(text).not.toMatch(/^ {2}(phase|desired) /m);
+    expect(text).toContain('\nresources: not read yet\n');
+    expect(text).toContain('analysis of step 1 (watch): running, 1 evaluation, updated 2025-06-01 11:55:00Z');
+    expect(text).toMatch(/dave\s+pause\s+step 1 \(soaking\)\s+lunch\s+accepted via update/);
   });
 
   it('shows how a closed workflow ended', () => {
@@ -222,6 +287,8 @@ describe('formatResult', () => {
     };
     delete completed.rollback;
     expect(formatResult(completed)).toBe('completed at phase 4, weights 0/100');
+    // A plan that moves no weights counts in steps.
+    expect(formatResult({ ...completed, stepReached: 7, finalWeights: null })).toBe('completed at step 7, no weights');
   });
 });
 
@@ -254,15 +321,21 @@ describe('view', () => {
     const overlaid = overlayAnalysis(status, {
       verdict: 'failing',
       evaluations: 15,
-      samples: [{ check: 'target-p99-latency-ms', value: 1210, pass: false, at: at(-1) }],
+      evaluationsWithData: 15,
+      samples: [
+        { check: 'target-p99-latency-ms', value: 1210, pass: false, comparison: '<=', threshold: 1000, at: at(-1) },
+      ],
       breach: undefined,
     });
+    expect(overlaid.analysis?.step).toBe(2);
     expect(overlaid.analysis?.verdict).toBe('failing');
     expect(overlaid.analysis?.evaluations).toBe(15);
+    // The share of the soak covered by data is the workflow's to judge: the overlay keeps its figure.
+    expect(overlaid.analysis?.dataCoverage).toBe(0.9);
     expect(overlaid.analysis?.updatedAt).toBe(at(-1));
     expect(overlaid.analysis?.samples).toEqual([
-      { check: 'target-5xx-ratio', value: 0.001234, pass: true, at: at(-5) },
-      { check: 'target-p99-latency-ms', value: 1210, pass: false, at: at(-1) },
+      { check: 'target-5xx-ratio', value: 0.001234, pass: true, comparison: '<=', threshold: 0.01, at: at(-5) },
+      { check: 'target-p99-latency-ms', value: 1210, pass: false, comparison: '<=', threshold: 1000, at: at(-1) },
     ]);
     expect(overlayAnalysis(status, undefined)).toBe(status);
   });
@@ -272,7 +345,13 @@ describe('view', () => {
     const known = status.breaches[0];
     if (!known) throw new Error('fixture has a breach');
     const fresh = { ...known, at: at(-1), consecutive: 3 };
-    const summary = { verdict: 'breach' as const, evaluations: 15, samples: [], breach: fresh };
+    const summary = {
+      verdict: 'breach' as const,
+      evaluations: 15,
+      evaluationsWithData: 15,
+      samples: [],
+      breach: fresh,
+    };
     expect(overlayAnalysis(status, summary).breaches).toEqual([known, fresh]);
     expect(overlayAnalysis(status, { ...summary, breach: known }).breaches).toEqual([known]);
   });
@@ -285,18 +364,22 @@ describe('view', () => {
 });
 
 describe('start texts', () => {
-  const plan = buildPlan({
-    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-    target: { namespace: 'istio-system', service: 'ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
-    loadBalancers: [
-      { id: 'lb-bp1onpskfeceg', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8a', port: 80 }] },
-      { id: 'lb-bp1internal', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8c', port: 80 }] },
-    ],
-  });
+  const input = {
+    traffic: {
+      kind: 'clb-annotation' as const,
+      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+      target: { namespace: 'istio-system', service: 'ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
+      loadBalancers: [
+        { id: 'lb-bp1onpskfeceg', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8a', port: 80 }] },
+        { id: 'lb-bp1internal', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8c', port: 80 }] },
+      ],
+    },
+  };
+  const plan = buildPlan(input);
 
-  it('names the workflow after the first CLB and the UTC start time', () => {
+  it('names the workflow after the first resource (its CLB) and the UTC start time', () => {
     expect(defaultWorkflowId(plan, new Date('2025-06-01T09:05:07.123Z'))).toBe(
-      'gateshift-lb-bp1onpskfeceg-20250601-090507',
+      'gateshift-clb-lb-bp1onpskfeceg-20250601-090507',
     );
   });
 
@@ -304,23 +387,24 @@ describe('start texts', () => {
     expect(startSummary(plan)).toBe(
       'lb-bp1onpskfeceg, lb-bp1internal: istio-system/istio-ingressgateway → istio-system/ingressgateway-asm',
     );
-    expect(startSummary({ ...plan, title: 'bookinfo to ASM' })).toBe('bookinfo to ASM');
+    expect(startSummary(buildPlan({ ...input, title: 'bookinfo to ASM' }))).toBe('bookinfo to ASM');
   });
 
-  it('details the phases as a markdown table', () => {
+  it('details the steps as a markdown table', () => {
     const details = startDetails(plan);
-    expect(details).toContain('| # | phase | source weight | target weight | soak | approval |');
-    expect(details).toContain('| 1 | canary | 90 | 10 | 1h | manual |');
-    expect(details).toContain('| 4 | final | 0 | 100 | 1h | manual |');
+    expect(details).toContain('| # | step | source weight | target weight | soak | approval |');
+    expect(details).toContain('| 1 | phase 1 (canary 90/10) | 90 | 10 | 1h | manual |');
+    expect(details).toContain('| 4 | phase 4 (final 0/100) | 0 | 100 | 1h | manual |');
+    expect(details).toContain('| 5 | completion | | | | |');
   });
 
   it('prints the exact commands to approve and watch', () => {
-    const text = startedText('gateshift-lb-bp1onpskfeceg-20250601-090507');
-    expect(text).toContain('gateshift approve gateshift-lb-bp1onpskfeceg-20250601-090507\n');
+    const text = startedText('gateshift-clb-lb-bp1onpskfeceg-20250601-090507');
+    expect(text).toContain('gateshift approve gateshift-clb-lb-bp1onpskfeceg-20250601-090507\n');
     expect(text).toContain(
-      `temporal workflow signal --workflow-id gateshift-lb-bp1onpskfeceg-20250601-090507 --name approve --input '{"by":"you"}'`,
+      `temporal workflow signal --workflow-id gateshift-clb-lb-bp1onpskfeceg-20250601-090507 --name approve --input '{"by":"you"}'`,
     );
-    expect(text).toContain('gateshift watch gateshift-lb-bp1onpskfeceg-20250601-090507\n');
+    expect(text).toContain('gateshift watch gateshift-clb-lb-bp1onpskfeceg-20250601-090507\n');
     expect(startedText("it's mine")).toContain(`gateshift watch 'it'\\''s mine'`);
   });
 });
@@ -329,18 +413,18 @@ describe('formatList and values', () => {
   it('aligns the list columns', () => {
     const text = formatList([
       {
-        workflowId: 'gateshift-lb-a-20250601-090507',
+        workflowId: 'gateshift-clb-lb-a-20250601-090507',
         state: 'soaking',
         phase: 2,
-        clbIds: ['lb-a', 'lb-b'],
+        resources: ['clb/lb-a', 'clb/lb-b'],
         startTime: at(-120),
       },
-      { workflowId: 'm2', clbIds: [], startTime: at(-5) },
+      { workflowId: 'm2', resources: [], startTime: at(-5) },
     ]);
     expect(text.split('\n')).toEqual([
-      'ID                              STATE    PHASE  CLBS       STARTED',
-      'gateshift-lb-a-20250601-090507  soaking  2      lb-a,lb-b  2025-06-01 10:00:00Z',
-      'm2                              -        -      -          2025-06-01 11:55:00Z',
+      'ID                                  STATE    PHASE  RESOURCES          STARTED',
+      'gateshift-clb-lb-a-20250601-090507  soaking  2      clb/lb-a,clb/lb-b  2025-06-01 10:00:00Z',
+      'm2                                  -        -      -                  2025-06-01 11:55:00Z',
       '',
     ]);
     expect(formatList([])).toBe('no migrations\n');

@@ -4,21 +4,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliExit } from '../../src/cli/errors.js';
 import { inputFormat, readInputFile, validateInput } from '../../src/cli/input.js';
+import { type ClbTraffic, type MigrationPlan, shiftSteps } from '../../src/plan/index.js';
 
 const input = {
   title: 'bookinfo ingress to ASM',
-  source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-  target: { namespace: 'istio-system', service: 'ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
-  loadBalancers: [
-    {
-      id: 'lb-bp1onpskfeceg',
-      region: 'cn-hangzhou',
-      vServerGroups: [
-        { id: 'rsp-bp1r4xk8a', port: 80 },
-        { id: 'rsp-bp1r4xk8b', port: 443 },
-      ],
-    },
-  ],
+  traffic: {
+    kind: 'clb-annotation',
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: { namespace: 'istio-system', service: 'ingressgateway-asm', selector: { istio: 'ingressgateway-asm' } },
+    loadBalancers: [
+      {
+        id: 'lb-bp1onpskfeceg',
+        region: 'cn-hangzhou',
+        vServerGroups: [
+          { id: 'rsp-bp1r4xk8a', port: 80 },
+          { id: 'rsp-bp1r4xk8b', port: 443 },
+        ],
+      },
+    ],
+  },
   phases: [
     { sourceWeight: 100, targetWeight: 0 },
     { name: 'canary', sourceWeight: 90, targetWeight: 10, soak: '30m' },
@@ -27,20 +31,22 @@ const input = {
 };
 
 const yaml = `title: bookinfo ingress to ASM
-source:
-  namespace: istio-system
-  service: istio-ingressgateway
-  selector: { istio: ingressgateway }
-target:
-  namespace: istio-system
-  service: ingressgateway-asm
-  selector: { istio: ingressgateway-asm }
-loadBalancers:
-  - id: lb-bp1onpskfeceg
-    region: cn-hangzhou
-    vServerGroups:
-      - { id: rsp-bp1r4xk8a, port: 80 }
-      - { id: rsp-bp1r4xk8b, port: 443 }
+traffic:
+  kind: clb-annotation
+  source:
+    namespace: istio-system
+    service: istio-ingressgateway
+    selector: { istio: ingressgateway }
+  target:
+    namespace: istio-system
+    service: ingressgateway-asm
+    selector: { istio: ingressgateway-asm }
+  loadBalancers:
+    - id: lb-bp1onpskfeceg
+      region: cn-hangzhou
+      vServerGroups:
+        - { id: rsp-bp1r4xk8a, port: 80 }
+        - { id: rsp-bp1r4xk8b, port: 443 }
 phases:
   - { sourceWeight: 100, targetWeight: 0 }
   - name: canary
@@ -57,6 +63,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The CLB driver's part of a plan (the only driver today). */
+function clb(plan: MigrationPlan): ClbTraffic {
+  if (plan.traffic.kind !== 'clb-annotation') throw new Error(`not a CLB plan: ${plan.traffic.kind}`);
+  return plan.traffic;
+}
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);
@@ -102,11 +114,11 @@ describe('readInputFile', () => {
     expect(missing.code).toBe(2);
     expect(missing.message).toMatch(/^cannot read .*absent\.yaml: ENOENT/);
 
-    const broken = await exitOf(readInputFile(await file('broken.json', '{"source": ')));
+    const broken = await exitOf(readInputFile(await file('broken.json', '{"traffic": ')));
     expect(broken.code).toBe(2);
     expect(broken.message).toMatch(/^cannot parse .*broken\.json as JSON: /);
 
-    const badYaml = await exitOf(readInputFile(await file('broken.yaml', 'source: [a, b\ntarget: {')));
+    const badYaml = await exitOf(readInputFile(await file('broken.yaml', 'traffic: [a, b\nphases: {')));
     expect(badYaml.code).toBe(2);
     expect(badYaml.message).toMatch(/^cannot parse .*broken\.yaml as YAML: /);
   });
@@ -115,8 +127,8 @@ describe('readInputFile', () => {
 describe('validateInput', () => {
   it('returns the plan of a valid input', async () => {
     const plan = validateInput(await readInputFile(await file('valid.yaml', yaml)));
-    expect(plan.loadBalancers.map((lb) => lb.id)).toEqual(['lb-bp1onpskfeceg']);
-    expect(plan.phases.map((phase) => [phase.name, phase.soakMs])).toEqual([
+    expect(clb(plan).loadBalancers.map((lb) => lb.id)).toEqual(['lb-bp1onpskfeceg']);
+    expect(shiftSteps(plan.steps).map((phase) => [phase.name, phase.soakMs])).toEqual([
       ['100/0', 0],
       ['canary', 1_800_000],
       ['0/100', 3_600_000],
@@ -124,19 +136,25 @@ describe('validateInput', () => {
   });
 
   it('refuses bad input with exit 2 and the field named', () => {
-    const badId = refusal({ ...input, loadBalancers: [{ ...input.loadBalancers[0], id: 'bp1onpskfeceg' }] });
+    const badId = refusal({
+      ...input,
+      traffic: { ...input.traffic, loadBalancers: [{ ...input.traffic.loadBalancers[0], id: 'bp1onpskfeceg' }] },
+    });
     expect(badId.code).toBe(2);
     expect(badId.message).toBe(
-      'invalid input: loadBalancers[0].id: must be a CLB instance id such as "lb-bp1onpskfeceg"',
+      'invalid input: traffic.loadBalancers[0].id: must be a CLB instance id such as "lb-bp1onpskfeceg"',
     );
   });
 
   it('prints one line per problem', () => {
-    const { target: _target, ...withoutTarget } = input;
-    const exit = refusal({ ...withoutTarget, loadBalancers: [{ ...input.loadBalancers[0], region: 'Hangzhou' }] });
+    const { target: _target, ...withoutTarget } = input.traffic;
+    const exit = refusal({
+      ...input,
+      traffic: { ...withoutTarget, loadBalancers: [{ ...input.traffic.loadBalancers[0], region: 'Hangzhou' }] },
+    });
     expect(exit.message.split('\n')).toEqual([
-      'invalid input: target: is required',
-      'invalid input: loadBalancers[0].region: must be a region id such as "cn-hangzhou"',
+      'invalid input: traffic.target: is required',
+      'invalid input: traffic.loadBalancers[0].region: must be a region id such as "cn-hangzhou"',
     ]);
   });
 });

@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { buildPlan } from '../../src/plan/index.js';
+import { buildPlan, type ClbTraffic, type MigrationPlan, shiftSteps } from '../../src/plan/index.js';
 
 const example = (name: string) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+
+/** The CLB driver's part of a plan (the only driver today). */
+function clb(plan: MigrationPlan): ClbTraffic {
+  if (plan.traffic.kind !== 'clb-annotation') throw new Error(`not a CLB plan: ${plan.traffic.kind}`);
+  return plan.traffic;
+}
 
 describe('the examples', () => {
   it('migration.yaml is the default plan for one CLB with two vServer groups', () => {
@@ -11,17 +17,19 @@ describe('the examples', () => {
     const plan = buildPlan(raw);
     const { phases: _phases, approval: _approval, analysis: _analysis, verifyTimeout: _timeout, ...bare } = raw;
     const defaults = buildPlan(bare);
-    expect(plan.phases).toEqual(defaults.phases);
+    expect(plan.steps).toEqual(defaults.steps);
     expect(plan.analysis).toEqual(defaults.analysis);
     expect(plan.verifyTimeoutMs).toBe(defaults.verifyTimeoutMs);
-    expect(plan.loadBalancers).toHaveLength(1);
-    expect(plan.loadBalancers[0]?.vServerGroups).toHaveLength(2);
-    expect(plan.source).toMatchObject({
+    expect(plan.kind).toBe('clb-annotation');
+    const traffic = clb(plan);
+    expect(traffic.loadBalancers).toHaveLength(1);
+    expect(traffic.loadBalancers[0]?.vServerGroups).toHaveLength(2);
+    expect(traffic.source).toMatchObject({
       namespace: 'istio-system',
       service: 'istio-ingressgateway',
       selector: { istio: 'ingressgateway' },
     });
-    expect(plan.target).toMatchObject({
+    expect(traffic.target).toMatchObject({
       namespace: 'istio-system',
       service: 'istio-ingressgateway-asm',
       selector: { istio: 'ingressgateway-asm' },
@@ -33,8 +41,9 @@ describe('the examples', () => {
 
   it('two-clbs.json moves two CLBs together on a compressed, automatic timeline', () => {
     const plan = buildPlan(JSON.parse(example('two-clbs.json')));
-    expect(plan.loadBalancers.map((lb) => lb.id)).toEqual(['lb-bp1onpskfeceg', 'lb-bp1internal7k2']);
-    expect(plan.phases.map((p) => [p.sourceWeight, p.targetWeight, p.soakMs, p.approval])).toEqual([
+    expect(clb(plan).loadBalancers.map((lb) => lb.id)).toEqual(['lb-bp1onpskfeceg', 'lb-bp1internal7k2']);
+    expect(plan.locks).toEqual(['clb/lb-bp1onpskfeceg', 'clb/lb-bp1internal7k2']);
+    expect(shiftSteps(plan.steps).map((p) => [p.weights.source, p.weights.target, p.soakMs, p.approval])).toEqual([
       [100, 0, 0, 'auto'],
       [90, 10, 30_000, 'auto'],
       [50, 50, 30_000, 'auto'],

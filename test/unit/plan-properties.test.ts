@@ -2,7 +2,15 @@
 // naming a field that exists in it, or returns a plan that keeps every invariant the workflow relies on.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPlan, fieldPath, InputError, MAX_DURATION_MS, type MigrationPlan } from '../../src/plan/index.js';
+import {
+  buildPlan,
+  type ClbTraffic,
+  fieldPath,
+  InputError,
+  MAX_DURATION_MS,
+  type MigrationPlan,
+  shiftSteps,
+} from '../../src/plan/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -49,17 +57,20 @@ const validInput: fc.Arbitrary<JsonObject> = fc
   })
   .map(({ groups, phases, approval, analysis, routes }) => {
     const input: JsonObject = {
-      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-      target: {
-        namespace: 'istio-system',
-        service: 'istio-ingressgateway-asm',
-        selector: { istio: 'ingressgateway-asm' },
+      traffic: {
+        kind: 'clb-annotation',
+        source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+        target: {
+          namespace: 'istio-system',
+          service: 'istio-ingressgateway-asm',
+          selector: { istio: 'ingressgateway-asm' },
+        },
+        loadBalancers: groups.map((ports, i) => ({
+          id: `lb-bp1clb${i}`,
+          region: 'cn-hangzhou',
+          vServerGroups: ports.map((port, j) => ({ id: `rsp-bp1g${i}x${j}`, port })),
+        })),
       },
-      loadBalancers: groups.map((ports, i) => ({
-        id: `lb-bp1clb${i}`,
-        region: 'cn-hangzhou',
-        vServerGroups: ports.map((port, j) => ({ id: `rsp-bp1g${i}x${j}`, port })),
-      })),
     };
     if (phases) input.phases = phases;
     if (approval) input.approval = { mode: approval };
@@ -176,7 +187,10 @@ function apply(input: JsonObject, change: Mutation): void {
       return;
     }
     case 'duplicate-clb': {
-      const lbs = input.loadBalancers;
+      // An earlier mutation may have replaced the traffic object itself: no CLB to copy then.
+      const traffic = input.traffic;
+      const lbs =
+        traffic !== null && typeof traffic === 'object' && !Array.isArray(traffic) ? traffic.loadBalancers : [];
       const original = Array.isArray(lbs) ? pick(lbs, change.at) : undefined;
       if (!Array.isArray(lbs) || original === undefined) return;
       const copy = structuredClone(original);
@@ -216,6 +230,12 @@ function parentOf(field: string): string {
   return parent === field || parent === '' ? '(input)' : parent;
 }
 
+/** The CLB driver's part of a plan (the only driver today). */
+function clb(plan: MigrationPlan): ClbTraffic {
+  if (plan.traffic.kind !== 'clb-annotation') throw new Error(`not a CLB plan: ${plan.traffic.kind}`);
+  return plan.traffic;
+}
+
 /** What the workflow may take for granted about a plan; empty when the plan keeps all of it. */
 function planViolations(plan: MigrationPlan, input: JsonObject): string[] {
   const problems: string[] = [];
@@ -226,16 +246,19 @@ function planViolations(plan: MigrationPlan, input: JsonObject): string[] {
   const isPort = (p: number) => Number.isInteger(p) && p >= 1 && p <= 65535;
   const isDuration = (ms: number, min: number) => Number.isFinite(ms) && ms >= min && ms <= MAX_DURATION_MS;
 
-  fail(plan.loadBalancers.length >= 1, 'at least one CLB');
-  const ids = plan.loadBalancers.map((lb) => lb.id);
+  const traffic = clb(plan);
+  fail(traffic.loadBalancers.length >= 1, 'at least one CLB');
+  const ids = traffic.loadBalancers.map((lb) => lb.id);
   fail(new Set(ids.map((id) => id.toLowerCase())).size === ids.length, 'unique CLB ids, whatever the case');
   fail(
-    JSON.stringify(ids) === JSON.stringify((input.loadBalancers as JsonObject[]).map((lb) => lb.id)),
+    JSON.stringify(ids) ===
+      JSON.stringify(((input.traffic as JsonObject).loadBalancers as JsonObject[]).map((lb) => lb.id)),
     'the CLBs of the input, in order',
   );
-  const groups = plan.loadBalancers.flatMap((lb) => lb.vServerGroups);
+  fail(JSON.stringify(plan.locks) === JSON.stringify(ids.map((id) => `clb/${id}`)), 'a lock on every CLB');
+  const groups = traffic.loadBalancers.flatMap((lb) => lb.vServerGroups);
   fail(
-    plan.loadBalancers.every((lb) => lb.vServerGroups.length >= 1),
+    traffic.loadBalancers.every((lb) => lb.vServerGroups.length >= 1),
     'at least one vServer group per CLB',
   );
   fail(new Set(groups.map((g) => g.id)).size === groups.length, 'each vServer group on one CLB only');
@@ -244,18 +267,24 @@ function planViolations(plan: MigrationPlan, input: JsonObject): string[] {
     'ports in 1..65535',
   );
   fail(
-    Object.keys(plan.source.selector).length > 0 && Object.keys(plan.target.selector).length > 0,
+    Object.keys(traffic.source.selector).length > 0 && Object.keys(traffic.target.selector).length > 0,
     'non-empty selectors',
   );
 
-  fail(plan.phases.length >= 1, 'at least one phase');
-  plan.phases.forEach((phase, i) => {
-    const previous = plan.phases[i - 1];
-    fail(phase.index === i, `phases[${i}] indexed`);
-    fail(isWeight(phase.sourceWeight) && isWeight(phase.targetWeight), `phases[${i}] weights in 0..100`);
-    fail(phase.sourceWeight + phase.targetWeight > 0, `phases[${i}] not all 0`);
-    fail(!previous || phase.targetWeight >= previous.targetWeight, `phases[${i}] target weight does not fall`);
-    fail(!previous || phase.sourceWeight <= previous.sourceWeight, `phases[${i}] source weight does not rise`);
+  fail(
+    plan.steps.every((step, k) => step.index === k),
+    'steps indexed in order',
+  );
+  fail(plan.steps.at(-1)?.kind === 'gate', 'ends with the completion gate');
+  const phases = shiftSteps(plan.steps);
+  fail(phases.length >= 1, 'at least one phase');
+  phases.forEach((phase, i) => {
+    const previous = phases[i - 1];
+    fail(phase.phase === i, `phases[${i}] indexed`);
+    fail(isWeight(phase.weights.source) && isWeight(phase.weights.target), `phases[${i}] weights in 0..100`);
+    fail(phase.weights.source + phase.weights.target > 0, `phases[${i}] not all 0`);
+    fail(!previous || phase.weights.target >= previous.weights.target, `phases[${i}] target weight does not fall`);
+    fail(!previous || phase.weights.source <= previous.weights.source, `phases[${i}] source weight does not rise`);
     fail(isDuration(phase.soakMs, 0), `phases[${i}] soak parsed`);
   });
   fail(isDuration(plan.analysis.intervalMs, 1000), 'analysis interval parsed, at least 1s');
@@ -287,7 +316,7 @@ describe('buildPlan over generated inputs', () => {
         if ('error' in result) throw result.error;
         expect(planViolations(result.plan, input)).toEqual([]);
         if (input.phases)
-          expect(result.plan.phases.map((p) => [p.sourceWeight, p.targetWeight])).toEqual(
+          expect(shiftSteps(result.plan.steps).map((p) => [p.weights.source, p.weights.target])).toEqual(
             (input.phases as { sourceWeight: number; targetWeight: number }[]).map((p) => [
               p.sourceWeight,
               p.targetWeight,

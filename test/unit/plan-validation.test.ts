@@ -1,28 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, InputError, type MigrationInput } from '../../src/plan/index.js';
+import {
+  buildPlan,
+  type ClbTraffic,
+  InputError,
+  type MigrationInput,
+  type MigrationPlan,
+  shiftSteps,
+} from '../../src/plan/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the table writes deliberately malformed values
 type Raw = any;
 
 function valid(): Raw {
   return {
-    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-    target: {
-      namespace: 'istio-system',
-      service: 'istio-ingressgateway-asm',
-      selector: { istio: 'ingressgateway-asm' },
-    },
-    loadBalancers: [
-      {
-        id: 'lb-bp1onpskfeceg',
-        region: 'cn-hangzhou',
-        vServerGroups: [
-          { id: 'rsp-bp1r4xk8a', port: 80 },
-          { id: 'rsp-bp1r4xk8b', port: 443 },
-        ],
+    traffic: {
+      kind: 'clb-annotation',
+      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+      target: {
+        namespace: 'istio-system',
+        service: 'istio-ingressgateway-asm',
+        selector: { istio: 'ingressgateway-asm' },
       },
-    ],
+      loadBalancers: [
+        {
+          id: 'lb-bp1onpskfeceg',
+          region: 'cn-hangzhou',
+          vServerGroups: [
+            { id: 'rsp-bp1r4xk8a', port: 80 },
+            { id: 'rsp-bp1r4xk8b', port: 443 },
+          ],
+        },
+      ],
+    },
   } satisfies MigrationInput;
+}
+
+/** The CLB driver's part of a plan (the only driver today). */
+function clb(plan: MigrationPlan): ClbTraffic {
+  if (plan.traffic.kind !== 'clb-annotation') throw new Error(`not a CLB plan: ${plan.traffic.kind}`);
+  return plan.traffic;
 }
 
 const phases = (...pairs: [number, number][]) =>
@@ -59,7 +75,7 @@ const badInputs: [string, (input: Raw) => unknown, string, string][] = [
     'a phase with every side at 0',
     (i) => (i.phases = phases([100, 0], [0, 0])),
     'phases[1]',
-    'every gateway is at weight 0',
+    'every gateway is at weight 0: the data plane would have no backend to send traffic to',
   ],
   [
     'a target weight that decreases',
@@ -113,137 +129,147 @@ const badInputs: [string, (input: Raw) => unknown, string, string][] = [
     'Prometheus duration',
   ],
   ['an empty window', (i) => (i.analysis = { window: '0m' }), 'analysis.window', 'must be longer than 0s'],
-  ['no CLB', (i) => (i.loadBalancers = []), 'loadBalancers', 'must name at least one CLB'],
-  ['the CLB list left out', (i) => delete i.loadBalancers, 'loadBalancers', 'is required'],
+  ['no CLB', (i) => (i.traffic.loadBalancers = []), 'traffic.loadBalancers', 'must name at least one CLB'],
+  ['the CLB list left out', (i) => delete i.traffic.loadBalancers, 'traffic.loadBalancers', 'is required'],
   [
     'a CLB listed twice',
-    (i) => i.loadBalancers.push(secondLb('lb-bp1onpskfeceg')),
-    'loadBalancers[1].id',
-    'CLB lb-bp1onpskfeceg is listed twice (also loadBalancers[0])',
+    (i) => i.traffic.loadBalancers.push(secondLb('lb-bp1onpskfeceg')),
+    'traffic.loadBalancers[1].id',
+    'CLB lb-bp1onpskfeceg is listed twice (also traffic.loadBalancers[0])',
   ],
   [
     'the same CLB in upper case',
-    (i) => i.loadBalancers.push(secondLb('LB-BP1ONPSKFECEG')),
-    'loadBalancers[1].id',
+    (i) => i.traffic.loadBalancers.push(secondLb('LB-BP1ONPSKFECEG')),
+    'traffic.loadBalancers[1].id',
     'must be lower case',
   ],
   [
     'a CLB id without its prefix',
-    (i) => (i.loadBalancers[0].id = 'bp1onpskfeceg'),
-    'loadBalancers[0].id',
+    (i) => (i.traffic.loadBalancers[0].id = 'bp1onpskfeceg'),
+    'traffic.loadBalancers[0].id',
     'must be a CLB instance id such as "lb-bp1onpskfeceg"',
   ],
   [
     'a region in words',
-    (i) => (i.loadBalancers[0].region = 'Hangzhou'),
-    'loadBalancers[0].region',
+    (i) => (i.traffic.loadBalancers[0].region = 'Hangzhou'),
+    'traffic.loadBalancers[0].region',
     'must be a region id',
   ],
   [
     'a CLB without vServer groups',
-    (i) => (i.loadBalancers[0].vServerGroups = []),
-    'loadBalancers[0].vServerGroups',
+    (i) => (i.traffic.loadBalancers[0].vServerGroups = []),
+    'traffic.loadBalancers[0].vServerGroups',
     'must list every vServer group',
   ],
   [
     'a vServer group port 0',
-    (i) => (i.loadBalancers[0].vServerGroups[0].port = 0),
-    'loadBalancers[0].vServerGroups[0].port',
+    (i) => (i.traffic.loadBalancers[0].vServerGroups[0].port = 0),
+    'traffic.loadBalancers[0].vServerGroups[0].port',
     'must be at least 1',
   ],
   [
     'a vServer group port above 65535',
-    (i) => (i.loadBalancers[0].vServerGroups[1].port = 65536),
-    'loadBalancers[0].vServerGroups[1].port',
+    (i) => (i.traffic.loadBalancers[0].vServerGroups[1].port = 65536),
+    'traffic.loadBalancers[0].vServerGroups[1].port',
     'must be at most 65535',
   ],
   [
     'a listener port above 65535',
-    (i) => (i.loadBalancers[0].vServerGroups[0].listenerPort = 80_000),
-    'loadBalancers[0].vServerGroups[0].listenerPort',
+    (i) => (i.traffic.loadBalancers[0].vServerGroups[0].listenerPort = 80_000),
+    'traffic.loadBalancers[0].vServerGroups[0].listenerPort',
     'must be at most 65535',
   ],
   [
     'a vServer group listed twice on a CLB',
-    (i) => i.loadBalancers[0].vServerGroups.push({ id: 'rsp-bp1r4xk8a', port: 8443 }),
-    'loadBalancers[0].vServerGroups[2].id',
+    (i) => i.traffic.loadBalancers[0].vServerGroups.push({ id: 'rsp-bp1r4xk8a', port: 8443 }),
+    'traffic.loadBalancers[0].vServerGroups[2].id',
     'vServer group rsp-bp1r4xk8a is listed twice',
   ],
   [
     'one vServer group on two CLBs',
-    (i) => i.loadBalancers.push(secondLb('lb-bp1internal', 'rsp-bp1r4xk8b')),
-    'loadBalancers[1].vServerGroups[0].id',
-    'also listed under loadBalancers[0]',
+    (i) => i.traffic.loadBalancers.push(secondLb('lb-bp1internal', 'rsp-bp1r4xk8b')),
+    'traffic.loadBalancers[1].vServerGroups[0].id',
+    'also listed under traffic.loadBalancers[0]',
   ],
   [
     'a CLB given by its id alone',
-    (i) => (i.loadBalancers = ['lb-bp1onpskfeceg']),
-    'loadBalancers[0]',
+    (i) => (i.traffic.loadBalancers = ['lb-bp1onpskfeceg']),
+    'traffic.loadBalancers[0]',
     'must be an object (got a string)',
   ],
   [
     'a port written the Istio way',
-    (i) => (i.loadBalancers[0].vServerGroups[0].port = { number: 80 }),
-    'loadBalancers[0].vServerGroups[0].port',
+    (i) => (i.traffic.loadBalancers[0].vServerGroups[0].port = { number: 80 }),
+    'traffic.loadBalancers[0].vServerGroups[0].port',
     'must be a number (got an object)',
   ],
-  ['an empty selector', (i) => (i.source.selector = {}), 'source.selector', 'must name at least one label'],
+  [
+    'an empty selector',
+    (i) => (i.traffic.source.selector = {}),
+    'traffic.source.selector',
+    'must name at least one label',
+  ],
   [
     'a selector that is a string',
-    (i) => (i.target.selector = 'istio=ingressgateway-asm'),
-    'target.selector',
+    (i) => (i.traffic.target.selector = 'istio=ingressgateway-asm'),
+    'traffic.target.selector',
     'must be an object (got a string)',
   ],
   [
     'a selector value with spaces',
-    (i) => (i.source.selector = { istio: 'ingress gateway' }),
-    'source.selector.istio',
+    (i) => (i.traffic.source.selector = { istio: 'ingress gateway' }),
+    'traffic.source.selector.istio',
     'must be a Kubernetes label value',
   ],
   [
     'a selector key that is not a label',
-    (i) => (i.source.selector = { 'istio gateway': 'x' }),
-    'source.selector["istio gateway"]',
+    (i) => (i.traffic.source.selector = { 'istio gateway': 'x' }),
+    'traffic.source.selector["istio gateway"]',
     'must be a Kubernetes label key',
   ],
   [
     'a secret smuggled in as a label',
-    (i) => (i.target.selector = { istio: 'ingressgateway-asm', accessKeySecret: 'abc' }),
-    'target.selector.accessKeySecret',
+    (i) => (i.traffic.target.selector = { istio: 'ingressgateway-asm', accessKeySecret: 'abc' }),
+    'traffic.target.selector.accessKeySecret',
     'looks like a credential',
   ],
   [
     'an AccessKey ID as a label value',
-    (i) => (i.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' }),
-    'source.selector.istio',
+    (i) => (i.traffic.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' }),
+    'traffic.source.selector.istio',
     'looks like an AccessKey ID',
   ],
   [
     'the same pods on both sides',
-    (i) => (i.target.selector = { istio: 'ingressgateway' }),
-    'target.selector',
-    'selects the same pods as source.selector',
+    (i) => (i.traffic.target.selector = { istio: 'ingressgateway' }),
+    'traffic.target.selector',
+    'selects the same pods as traffic.source.selector',
   ],
   [
     'the same Service on both sides',
-    (i) => (i.target.service = 'istio-ingressgateway'),
-    'loadBalancers[0]',
+    (i) => (i.traffic.target.service = 'istio-ingressgateway'),
+    'traffic.loadBalancers[0]',
     'source and target Service are the same',
   ],
   [
     'a namespace with capitals',
-    (i) => (i.source.namespace = 'Istio-System'),
-    'source.namespace',
+    (i) => (i.traffic.source.namespace = 'Istio-System'),
+    'traffic.source.namespace',
     'must be a Kubernetes name',
   ],
   [
     'a workload that would break PromQL',
-    (i) => (i.target.workload = 'gw"} or vector(1)'),
-    'target.workload',
+    (i) => (i.traffic.target.workload = 'gw"} or vector(1)'),
+    'traffic.target.workload',
     'must be a Kubernetes name',
   ],
-  ['no source gateway', (i) => delete i.source, 'source', 'is required'],
-  ['an unknown field', (i) => (i.loadBalancers[0].weight = 50), 'loadBalancers[0].weight', 'unknown field'],
+  ['no source gateway', (i) => delete i.traffic.source, 'traffic.source', 'is required'],
+  [
+    'an unknown field',
+    (i) => (i.traffic.loadBalancers[0].weight = 50),
+    'traffic.loadBalancers[0].weight',
+    'unknown field',
+  ],
   [
     'a credential at the top level',
     (i) => (i.accessKeySecret = 'x'),
@@ -353,7 +379,22 @@ const badInputs: [string, (input: Raw) => unknown, string, string][] = [
     'routes[0].expectStatus[1]',
     'lists 200 twice',
   ],
-  ['an unknown driver', (i) => (i.driver = 'vs-split'), 'driver', 'must be one of "clb-annotation"'],
+  ['an unknown driver', (i) => (i.traffic.kind = 'vs-split'), 'traffic.kind', 'must be one of "clb-annotation"'],
+  ['a driver left unnamed', (i) => delete i.traffic.kind, 'traffic.kind', 'is required: one of "clb-annotation"'],
+  ['no traffic at all', (i) => delete i.traffic, 'traffic', 'is required'],
+  ['a driver field outside traffic', (i) => (i.source = i.traffic.source), 'source', 'unknown field'],
+  [
+    'a data coverage given in percent',
+    (i) => (i.analysis = { minDataCoverage: 80 }),
+    'analysis.minDataCoverage',
+    'must be at most 1',
+  ],
+  [
+    'a negative data coverage',
+    (i) => (i.analysis = { minDataCoverage: -0.1 }),
+    'analysis.minDataCoverage',
+    'must be at least 0',
+  ],
 ];
 
 describe('buildPlan refuses bad input, naming the field', () => {
@@ -372,21 +413,43 @@ describe('buildPlan refuses bad input, naming the field', () => {
     expect(refusal([valid()]).message).toBe('invalid input: (input): must be an object (got a list)');
   });
 
+  it('refuses an input in the shape before it named its driver, showing the new shape', () => {
+    const { traffic, ...rest } = valid();
+    const { kind: _kind, ...fields } = traffic;
+    for (const old of [
+      { ...rest, ...fields },
+      { ...rest, driver: 'clb-annotation', ...fields },
+    ]) {
+      const error = refusal(old);
+      expect(error.field).toBe('traffic');
+      expect(error.message).toBe(
+        'invalid input: traffic: is required: the input now names its driver. Move source, target, loadBalancers under ' +
+          '`traffic: { kind: clb-annotation, source: …, target: …, loadBalancers: … }` (see examples/migration.yaml)',
+      );
+      expect(error.others).toEqual([]);
+    }
+    // The message names the fields the input holds.
+    const { loadBalancers: _loadBalancers, ...withoutClbs } = fields;
+    expect(refusal({ ...rest, ...withoutClbs, gatewayNamespaces: ['istio-system'] }).problem).toContain(
+      'Move source, target, gatewayNamespaces under `traffic: { kind: clb-annotation, source: …, target: …, gatewayNamespaces: … }`',
+    );
+  });
+
   it('reports every problem, the first one in the message', () => {
     const input = valid();
-    input.loadBalancers[0].region = 'Hangzhou';
+    input.traffic.loadBalancers[0].region = 'Hangzhou';
     input.phases = phases([100, 0], [0, 0]);
     input.oops = true;
     const error = refusal(input);
     expect(error.message).toBe(
-      'invalid input: loadBalancers[0].region: must be a region id such as "cn-hangzhou" (and 1 more problem)',
+      'invalid input: traffic.loadBalancers[0].region: must be a region id such as "cn-hangzhou" (and 1 more problem)',
     );
     expect(error.others).toEqual([{ field: 'oops', problem: 'unknown field' }]);
   });
 
   it('never repeats a refused value that could be a secret', () => {
     const input = valid();
-    input.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' };
+    input.traffic.source.selector = { istio: 'LTAI5tQm9yXxVbN2ZkEwP7' };
     input.analysis = { prometheusUrl: 'https://admin:hunter2@prometheus:9090' };
     input.credentials = { accessKeySecret: 'kT8wq0sWm3Rn' };
     const error = refusal(input);
@@ -401,18 +464,31 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
   const plan = buildPlan(valid());
 
   it('shifts in five phases, soaking 1h, 2h, 1h and a 1h final validation', () => {
-    expect(plan.phases.map((p) => [p.name, p.sourceWeight, p.targetWeight, p.soakMs / 60_000])).toEqual([
+    const phases = shiftSteps(plan.steps);
+    expect(phases.map((p) => [p.name, p.weights.source, p.weights.target, p.soakMs / 60_000])).toEqual([
       ['initial', 100, 0, 0],
       ['canary', 90, 10, 60],
       ['half', 50, 50, 120],
       ['majority', 10, 90, 60],
       ['final', 0, 100, 60],
     ]);
-    expect(plan.phases.map((p) => p.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(phases.map((p) => p.phase)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('runs the phases as steps in order, then the completion gate', () => {
+    expect(plan.steps.map((step) => [step.index, step.kind])).toEqual([
+      [0, 'shift'],
+      [1, 'shift'],
+      [2, 'shift'],
+      [3, 'shift'],
+      [4, 'shift'],
+      [5, 'gate'],
+    ]);
+    expect(plan.steps.at(-1)).toEqual({ kind: 'gate', name: 'completion', index: 5 });
   });
 
   it('waits for a human at every step', () => {
-    expect(plan.phases.every((p) => p.approval === 'manual')).toBe(true);
+    expect(shiftSteps(plan.steps).every((p) => p.approval === 'manual')).toBe(true);
   });
 
   it('rolls back on a breach of the three default checks', () => {
@@ -421,6 +497,7 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
       consecutiveFailures: 3,
       intervalMs: 30_000,
       window: '2m',
+      minDataCoverage: 0.8,
     });
     expect(plan.analysis.checks.map((c) => [c.name, c.pass, c.threshold])).toEqual([
       ['target-5xx-ratio', '<=', 0.01],
@@ -431,9 +508,10 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
   });
 
   it('uses the Services as workloads, the Service port as listener port, and one Service pair for every CLB', () => {
-    expect(plan.source.workload).toBe('istio-ingressgateway');
-    expect(plan.target.workload).toBe('istio-ingressgateway-asm');
-    expect(plan.loadBalancers[0]).toEqual({
+    const traffic = clb(plan);
+    expect(traffic.source.workload).toBe('istio-ingressgateway');
+    expect(traffic.target.workload).toBe('istio-ingressgateway-asm');
+    expect(traffic.loadBalancers[0]).toEqual({
       id: 'lb-bp1onpskfeceg',
       region: 'cn-hangzhou',
       vServerGroups: [
@@ -443,7 +521,23 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
       sourceService: 'istio-ingressgateway',
       targetService: 'istio-ingressgateway-asm',
     });
-    expect(plan).toMatchObject({ driver: 'clb-annotation', routes: [], verifyTimeoutMs: 300_000 });
+    expect(plan).toMatchObject({ kind: 'clb-annotation', routes: [], verifyTimeoutMs: 300_000 });
+  });
+
+  it('reads the metrics of the target gateway against the source, checks Gateways in the source namespace', () => {
+    expect(plan.analysis.variables).toEqual({
+      workload: 'istio-ingressgateway-asm',
+      namespace: 'istio-system',
+      sourceWorkload: 'istio-ingressgateway',
+      sourceNamespace: 'istio-system',
+      window: '2m',
+    });
+    expect(clb(plan).gatewayNamespaces).toEqual(['istio-system']);
+  });
+
+  it('holds every CLB and rolls back to the source alone', () => {
+    expect(plan.locks).toEqual(['clb/lb-bp1onpskfeceg']);
+    expect(plan.restore).toEqual({ source: 100, target: 0 });
   });
 
   it('fills in a route probe: path /, port 80, http, expecting 200', () => {
@@ -461,13 +555,13 @@ describe('buildPlan accepts what an SRE may mean', () => {
       approval: { mode: 'auto' },
       phases: [...phases([100, 0], [50, 50]), { sourceWeight: 0, targetWeight: 100, approval: 'manual' }],
     });
-    expect(plan.phases.map((p) => p.approval)).toEqual(['auto', 'auto', 'manual']);
-    expect(plan.phases.map((p) => p.name)).toEqual(['100/0', '50/50', '0/100']);
+    expect(shiftSteps(plan.steps).map((p) => p.approval)).toEqual(['auto', 'auto', 'manual']);
+    expect(shiftSteps(plan.steps).map((p) => p.name)).toEqual(['100/0', '50/50', '0/100']);
   });
 
   it('may stop at 50/50 and hold a phase twice', () => {
     const plan = buildPlan({ ...valid(), phases: phases([100, 0], [50, 50], [50, 50]) });
-    expect(plan.phases.at(-1)).toMatchObject({ sourceWeight: 50, targetWeight: 50 });
+    expect(shiftSteps(plan.steps).at(-1)).toMatchObject({ weights: { source: 50, target: 50 } });
   });
 
   it('reads durations as kubectl and Prometheus users write them', () => {
@@ -480,25 +574,28 @@ describe('buildPlan accepts what an SRE may mean', () => {
       ],
       analysis: { interval: '1m', window: '1h30m' },
     });
-    expect(plan.phases.map((p) => p.soakMs / 60_000)).toEqual([90, 120, 75]);
+    expect(shiftSteps(plan.steps).map((p) => p.soakMs / 60_000)).toEqual([90, 120, 75]);
     expect(plan.analysis).toMatchObject({ intervalMs: 60_000, window: '1h30m' });
   });
 
   it('takes prefixed label keys, several CLBs, per-CLB Services and custom checks', () => {
     const plan = buildPlan({
       ...valid(),
-      source: {
-        ...valid().source,
-        selector: { 'app.kubernetes.io/name': 'istio-ingressgateway', istio: 'ingressgateway' },
-      },
-      loadBalancers: [
-        ...valid().loadBalancers,
-        {
-          ...secondLb('lb-bp1internal'),
-          sourceService: 'istio-ingressgateway-internal',
-          targetService: 'asm-internal',
+      traffic: {
+        ...valid().traffic,
+        source: {
+          ...valid().traffic.source,
+          selector: { 'app.kubernetes.io/name': 'istio-ingressgateway', istio: 'ingressgateway' },
         },
-      ],
+        loadBalancers: [
+          ...valid().traffic.loadBalancers,
+          {
+            ...secondLb('lb-bp1internal'),
+            sourceService: 'istio-ingressgateway-internal',
+            targetService: 'asm-internal',
+          },
+        ],
+      },
       analysis: {
         prometheusUrl: 'http://prometheus.istio-system:9090',
         checks: [
@@ -511,7 +608,7 @@ describe('buildPlan accepts what an SRE may mean', () => {
         ],
       },
     });
-    expect(plan.loadBalancers.map((lb) => [lb.id, lb.sourceService, lb.targetService])).toEqual([
+    expect(clb(plan).loadBalancers.map((lb) => [lb.id, lb.sourceService, lb.targetService])).toEqual([
       ['lb-bp1onpskfeceg', 'istio-ingressgateway', 'istio-ingressgateway-asm'],
       ['lb-bp1internal', 'istio-ingressgateway-internal', 'asm-internal'],
     ]);

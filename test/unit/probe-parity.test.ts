@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProbeResult } from '../../activities/contracts.js';
 import { routeParity, statusClass } from '../../activities/probe/parity.js';
+import type { ProbeResult } from '../../activities/probe/types.js';
 import type { RouteProbe } from '../../src/plan/index.js';
 
 const route: RouteProbe = { host: 'a.example.com', path: '/', port: 80, scheme: 'http', expectStatus: [200] };

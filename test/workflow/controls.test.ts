@@ -2,13 +2,7 @@
 // against the invariants after each test.
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  approveSignal,
-  approveUpdate,
-  pauseUpdate,
-  resumeUpdate,
-  rollbackUpdate,
-} from '../../workflows/definitions.js';
+import { approveSignal, approveUpdate, pauseUpdate, resumeUpdate, rollbackUpdate } from '../../src/api/names.js';
 import {
   drive,
   FakeWorld,
@@ -87,6 +81,40 @@ describe('approve', () => {
       await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'bob', reason: 'end of test' }] });
       await expectRolledBack(handle, 'bob');
     });
+  });
+});
+
+describe('approvals that arrive together', () => {
+  it('open a gate with exactly one of them; the others are refused, naming who approved first', async () => {
+    world = new FakeWorld();
+    const handle = await withWorker(
+      server(),
+      world,
+      async () => {
+        const started = await startMigration(server(), lbInput(['lb-ctl1']));
+        await drive(server(), started, { approve: false, until: (s) => s.state === 'waiting-approval' });
+        return started;
+      },
+      { cache: false },
+    );
+    // No worker meanwhile: both signals wait on the server and reach the workflow in one task.
+    await handle.signal(approveSignal, { by: 'amy', comment: 'go' });
+    await handle.signal(approveSignal, { by: 'ben', comment: 'go too' });
+    await withWorker(
+      server(),
+      world,
+      async () => {
+        const current = await drive(server(), handle, { approve: false, until: (s) => s.state === 'soaking' });
+        expect(current.actions.map((a) => `${a.kind}:${a.by}:${a.outcome}`)).toEqual([
+          'approve:amy:accepted',
+          'approve:ben:refused',
+        ]);
+        expect(current.actions[1]?.refusal).toBe('approve refused: phase 1 (canary 90/10) was already approved by amy');
+        await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'amy', reason: 'end of test' }] });
+        await expectRolledBack(handle, 'amy');
+      },
+      { cache: false },
+    );
   });
 });
 
@@ -263,6 +291,23 @@ describe('analysis', () => {
       expect(result.outcome).toBe('completed');
       expect(result.actions.filter((a) => a.kind === 'approve').map((a) => a.by)).toEqual(['jo']);
       await keepHistory(handle, 'auto-no-data');
+    });
+  });
+
+  it('holds an automatic gate when the soak had data for too little of its time, and says how much', async () => {
+    world = new FakeWorld();
+    world.dataShare = (step) => (step === 1 ? 1 / 3 : 1);
+    await withWorker(server(), world, async () => {
+      const handle = await startMigration(server(), { ...lbInput(['lb-ctl1']), approval: { mode: 'auto' } });
+      const held = await drive(server(), handle, { until: (s) => s.state === 'waiting-approval' });
+      expect(held.phaseIndex).toBe(1);
+      expect(held.analysis).toMatchObject({ verdict: 'pass', step: 1 });
+      expect(held.analysis?.dataCoverage).toBeCloseTo(1 / 3, 2);
+      expect(held.waitingFor).toBe(
+        'approval of phase 2 (half 50/50) (auto-advance held: the last analysis verdict was no-data: data for 33% of the soak, 80% needed)',
+      );
+      await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'jo', reason: 'end of test' }] });
+      await expectRolledBack(handle, 'jo');
     });
   });
 

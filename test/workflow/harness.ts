@@ -8,9 +8,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
+import { isTerminal, type MigrationResult, type MigrationStatus } from '../../src/api/status.js';
 import type { MigrationInput } from '../../src/plan/index.js';
-import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../workflows/definitions.js';
-import type { MigrationResult, MigrationStatus } from '../../workflows/status.js';
 import { startTestServer } from '../support/time-skipping.js';
 import { FakeWorld } from './fake-world.js';
 
@@ -31,17 +31,29 @@ export function useTestServer(): () => TestWorkflowEnvironment {
 
 export type Handle = WorkflowHandle<(input: MigrationInput) => Promise<MigrationResult>>;
 
+export interface WorkerOptions {
+  /** The workflow code; default: the product's bundle. */
+  workflowBundle?: { code: string } | { codePath: string };
+  /**
+   * false: no workflow cache, hence no sticky task queue. A test that stops a worker while a workflow
+   * waits needs it: the test server would hand the next task to the stopped worker's sticky queue.
+   */
+  cache?: boolean;
+}
+
 /** Runs `body` with a worker whose activities act on `world`. */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   world: FakeWorld,
   body: () => Promise<T>,
+  options: WorkerOptions = {},
 ): Promise<T> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: TASK_QUEUE,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
+    workflowBundle: options.workflowBundle ?? { codePath: inject('workflowBundlePath') },
+    ...(options.cache === false && { maxCachedWorkflows: 0 }),
     activities: world.activities(),
     maxHeartbeatThrottleInterval: '1s',
     sinks: world.sinks(),
@@ -89,13 +101,15 @@ export async function waitFor(
   }
 }
 
-const TERMINAL = ['completed', 'rolled-back', 'failed'];
-
 /**
  * Drives a migration as an approver would while time skips: approves each gate (when `approve`),
  * skips the test server's clock through each soak, and stops at a terminal state or when `until`
  * holds. Time only skips inside env.sleep: waiting for a human with nothing scheduled would
  * otherwise skip straight to the workflow's execution timeout.
+ *
+ * A soak is handed to the caller only once its analysis activity has answered (the fake one answers
+ * at once): the test server skips no time while an activity runs, and it fails the workflow task that
+ * cancels an activity completing at that moment ("ACTIVITY_UNKNOWN"), which leaves the workflow stuck.
  */
 export async function drive(
   env: TestWorkflowEnvironment,
@@ -105,7 +119,8 @@ export async function drive(
   const { approve = true, by = 'alice' } = options;
   for (let round = 1; ; round++) {
     const current = await status(handle);
-    if (TERMINAL.includes(current.state) || options.until?.(current)) return current;
+    const settled = !(current.state === 'soaking' && current.analysis?.verdict === 'running');
+    if (isTerminal(current.state) || (settled && options.until?.(current))) return current;
     if (round % 100 === 0 && (await handle.describe()).status.name !== 'RUNNING') {
       throw new Error(`the workflow closed in state ${current.state}: ${current.error ?? ''}`);
     }
@@ -126,26 +141,25 @@ export { lbInput } from '../support/inputs.js';
 export { FakeWorld };
 
 /**
- * The invariants every recorded write must keep: never every gateway at 0 on a CLB; phase writes in
+ * The invariants every recorded write must keep: never every side at 0 on a resource; phase writes in
  * plan order (the target share only grows); a rollback raises the source before lowering the target.
  */
 export function invariantViolations(world: FakeWorld): string[] {
   const problems = [...world.violations];
   const byMigration = new Map<string, FakeWorld['writes']>();
   for (const write of world.writes) {
-    const key = `${write.migrationId}/${write.loadBalancerId}`;
+    const key = `${write.migrationId}/${write.resource}`;
     byMigration.set(key, [...(byMigration.get(key) ?? []), write]);
   }
   for (const [key, writes] of byMigration) {
     let lastTarget = -1;
-    let lastPhase = -1;
+    let lastStep = -1;
     for (const write of writes.filter((w) => w.purpose === 'phase')) {
-      if (write.phaseIndex < lastPhase)
-        problems.push(`${key}: phase ${write.phaseIndex} written after phase ${lastPhase}`);
+      if (write.step < lastStep) problems.push(`${key}: step ${write.step} written after step ${lastStep}`);
       if (write.side === 'target' && write.weight < lastTarget)
         problems.push(`${key}: target weight went down to ${write.weight} outside a rollback`);
       if (write.side === 'target') lastTarget = write.weight;
-      lastPhase = write.phaseIndex;
+      lastStep = write.step;
     }
     const rollback = writes.filter((w) => w.purpose === 'rollback');
     const firstTarget = rollback.findIndex((w) => w.side === 'target');

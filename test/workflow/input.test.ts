@@ -28,10 +28,13 @@ it('refuses a bad input with the field named, and runs no activity', async () =>
 });
 
 const validInput = lbInput(['lb-in2']);
+const { traffic } = validInput;
+const inTraffic = (change: object) => ({ traffic: { ...traffic, ...change } });
 const mutations = fc.oneof(
-  fc.record({ loadBalancers: fc.constant([]) }),
-  fc.record({ loadBalancers: fc.constant([...validInput.loadBalancers, ...validInput.loadBalancers]) }),
-  fc.record({ source: fc.constant({ ...validInput.source, selector: {} }) }),
+  fc.record({ loadBalancers: fc.constant([]) }).map(inTraffic),
+  fc.record({ loadBalancers: fc.constant([...traffic.loadBalancers, ...traffic.loadBalancers]) }).map(inTraffic),
+  fc.record({ source: fc.constant({ ...traffic.source, selector: {} }) }).map(inTraffic),
+  fc.record({ kind: fc.string().filter((kind) => kind !== 'clb-annotation') }).map(inTraffic),
   fc.record({
     phases: fc.array(fc.record({ sourceWeight: fc.integer({ min: 101, max: 10_000 }), targetWeight: fc.integer() }), {
       minLength: 1,
@@ -46,7 +49,7 @@ const mutations = fc.oneof(
       .filter(
         (key) =>
           !(key in validInput) &&
-          !['phases', 'approval', 'analysis', 'routes', 'verifyTimeout', 'driver', 'title'].includes(key) &&
+          !['traffic', 'phases', 'approval', 'analysis', 'routes', 'verifyTimeout', 'title'].includes(key) &&
           key !== '__proto__',
       ),
     fc.anything(),

@@ -1,8 +1,8 @@
-// A CLB is held by one migration at a time: a second one touching any of its CLBs is refused with the
+// A resource is held by one migration at a time: a second one touching any of its CLBs is refused with the
 // holder's name, and the CLB is free again as soon as the holder ends.
 import { Client, WorkflowFailedError } from '@temporalio/client';
 import { expect, it } from 'vitest';
-import { rollbackUpdate } from '../../workflows/definitions.js';
+import { rollbackUpdate } from '../../src/api/names.js';
 import {
   drive,
   FakeWorld,
@@ -26,7 +26,7 @@ it('refuses a second migration that shares one CLB, naming the running one, and 
     const error = await second.result().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect((error as WorkflowFailedError).cause?.message).toBe(
-      'CLB lb-internal1 is held by running migration migration-first: wait for it to end or roll it back before starting another',
+      'clb/lb-internal1 is held by running migration migration-first: wait for it to end or roll it back before starting another',
     );
     expect(world.calls.filter((call) => call === 'preflight')).toHaveLength(1);
 

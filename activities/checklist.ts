@@ -1,14 +1,14 @@
 // Checklist items of the pre-flight: each check answers pass or fail, why, and how to fix it. A check
 // that cannot be made (an API refused, a resource missing) is a failed item, not a crashed activity,
 // so the checklist always shows everything that stands in the way at once.
-import type { ChecklistItem } from '../contracts.js';
+import type { ChecklistItem } from '../src/api/records.js';
 
-export function pass(item: string, why: string, loadBalancerId?: string): ChecklistItem {
-  return { item, ok: true, why, loadBalancerId };
+export function pass(item: string, why: string, resource?: string): ChecklistItem {
+  return { item, ok: true, why, resource };
 }
 
-export function fail(item: string, why: string, fix: string, loadBalancerId?: string): ChecklistItem {
-  return { item, ok: false, why, fix, loadBalancerId };
+export function fail(item: string, why: string, fix: string, resource?: string): ChecklistItem {
+  return { item, ok: false, why, fix, resource };
 }
 
 /** Runs a check; an error it throws becomes a failed item with the error's message. */
@@ -16,14 +16,12 @@ export async function guarded(
   item: string,
   fix: string,
   check: () => Promise<ChecklistItem | ChecklistItem[]>,
-  loadBalancerId?: string,
+  resource?: string,
 ): Promise<ChecklistItem[]> {
   try {
     const result = await check();
     return Array.isArray(result) ? result : [result];
   } catch (error) {
-    return [
-      fail(item, `could not check: ${error instanceof Error ? error.message : String(error)}`, fix, loadBalancerId),
-    ];
+    return [fail(item, `could not check: ${error instanceof Error ? error.message : String(error)}`, fix, resource)];
   }
 }

@@ -1,28 +1,29 @@
 // Step 3 of the ASM procedure: the Gateway resources select the ASM gateway, and the ASM gateway's
 // pods answer the configured routes the way the Istio gateway's do, with the route's Host header
 // sent straight to each pod IP.
-import type { GatewayRef, MigrationPlan } from '../../src/plan/plan.js';
-import type { ChecklistItem } from '../contracts.js';
-import { copyGateways } from '../kube/copy-gateways.js';
-import { probePods } from '../probe/probe-pods.js';
-import { gatewayPods } from '../probe-routes.js';
-import { fail, guarded, pass } from './items.js';
+
+import type { ChecklistItem } from '../../../../src/api/records.js';
+import type { ClbTraffic, GatewayRef, RouteProbe } from '../../../../src/plan/index.js';
+import { fail, guarded, pass } from '../../../checklist.js';
+import { copyGateways } from '../../../kube/copy-gateways.js';
+import { gatewayPods } from '../../../probe/gateway-pods.js';
+import { probePods } from '../../../probe/probe-pods.js';
 
 /** The ASM gateway's name: the `istio` label its pods carry, which the copied Gateways select. */
 export function asmGatewayName(target: GatewayRef): string {
   return target.selector.istio ?? target.service;
 }
 
-export async function gatewaysMigrated(plan: MigrationPlan): Promise<ChecklistItem[]> {
+export async function gatewaysMigrated(traffic: ClbTraffic): Promise<ChecklistItem[]> {
   const item = 'Gateway resources select the ASM gateway on the ASM control plane';
-  const namespaces = plan.gatewayNamespaces;
-  const fix = `copy the Gateways of ${namespaces.join(', ')} to ASM with spec.selector.istio: ${asmGatewayName(plan.target)}, and their VirtualServices and DestinationRules unchanged`;
+  const namespaces = traffic.gatewayNamespaces;
+  const fix = `copy the Gateways of ${namespaces.join(', ')} to ASM with spec.selector.istio: ${asmGatewayName(traffic.target)}, and their VirtualServices and DestinationRules unchanged`;
   return guarded(item, fix, async () => {
     const dryRun = await copyGateways({
       namespaces,
-      sourceContext: plan.source.kubeContext,
-      sourceSelector: plan.source.selector,
-      asmGatewayName: asmGatewayName(plan.target),
+      sourceContext: traffic.source.kubeContext,
+      sourceSelector: traffic.source.selector,
+      asmGatewayName: asmGatewayName(traffic.target),
       dryRun: true,
     });
     const gateways = dryRun.objects.filter((object) => object.kind === 'Gateway');
@@ -37,22 +38,22 @@ export async function gatewaysMigrated(plan: MigrationPlan): Promise<ChecklistIt
       ? fail(item, `the ASM control plane differs from the source cluster:\n${differences}`, fix)
       : pass(
           item,
-          `${gateways.length} Gateway(s) and their routes are on ASM, selecting istio: ${asmGatewayName(plan.target)}`,
+          `${gateways.length} Gateway(s) and their routes are on ASM, selecting istio: ${asmGatewayName(traffic.target)}`,
         );
   });
 }
 
-export async function routesAnswer(plan: MigrationPlan): Promise<ChecklistItem[]> {
+export async function routesAnswer(traffic: ClbTraffic, routes: RouteProbe[]): Promise<ChecklistItem[]> {
   const item = 'ASM gateway pods answer every route like the Istio gateway';
-  if (plan.routes.length === 0)
+  if (routes.length === 0)
     return [fail(item, 'no route to probe is configured', 'list the routes the gateways serve under `routes`')];
   return guarded(item, 'copy the VirtualService of each failing route to ASM and check its Gateway', async () => {
-    const [target, source] = await Promise.all([gatewayPods(plan.target), gatewayPods(plan.source)]);
-    const report = await probePods({ target, compareWith: source, routes: plan.routes });
+    const [target, source] = await Promise.all([gatewayPods(traffic.target), gatewayPods(traffic.source)]);
+    const report = await probePods({ target, compareWith: source, routes: routes });
     return report.ok
       ? pass(
           item,
-          `${plan.routes.length} route(s) on ${target.pods.length} pod(s): expected status, same class as the source`,
+          `${routes.length} route(s) on ${target.pods.length} pod(s): expected status, same class as the source`,
         )
       : fail(
           item,

@@ -1,10 +1,11 @@
 // Step 1 and 2 of the ASM procedure, as the CLB API sees them: the CLB can be reused, every listener
 // is covered by the vServer groups of the plan, and the target pods are healthy backends of each.
-import type { PlannedLoadBalancer } from '../../src/plan/plan.js';
-import type { ClbClient } from '../clb/client.js';
-import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../clb/reuse.js';
-import type { ChecklistItem } from '../contracts.js';
-import { fail, guarded, pass } from './items.js';
+
+import type { ChecklistItem } from '../../../../src/api/records.js';
+import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
+import { fail, guarded, pass } from '../../../checklist.js';
+import type { ClbClient } from '../../../clb/client.js';
+import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../../../clb/reuse.js';
 
 export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): Promise<ChecklistItem[]> {
   return guarded(
@@ -16,12 +17,12 @@ export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): P
       const items: ChecklistItem[] = [];
       items.push(
         blocking.length === 0
-          ? pass('CLB has no blocking tag', `none of ${REUSE_BLOCKING_TAG_KEYS.join(', ')}`, lb.id)
+          ? pass('CLB has no blocking tag', `none of ${REUSE_BLOCKING_TAG_KEYS.join(', ')}`, clbResource(lb.id))
           : fail(
               'CLB has no blocking tag',
               `tag ${blocking.map((tag) => tag.key).join(', ')} makes the CCM refuse to reuse it ("can not reuse loadbalancer created by kubernetes")`,
               `remove the tag in the CLB console or with UntagResources (ResourceType=instance, ResourceId.1=${lb.id}, TagKey.1=${blocking[0]?.key})`,
-              lb.id,
+              clbResource(lb.id),
             ),
       );
       items.push(
@@ -30,13 +31,13 @@ export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): P
               'CLB modification protection off',
               `configuration read-only mode is on${attributes.modificationProtection.reason ? ` (${attributes.modificationProtection.reason})` : ''}: the CCM cannot change backends`,
               `turn it off: SetLoadBalancerModificationProtection LoadBalancerId=${lb.id} ModificationProtectionStatus=NonProtection`,
-              lb.id,
+              clbResource(lb.id),
             )
-          : pass('CLB modification protection off', 'the CCM may change its backends', lb.id),
+          : pass('CLB modification protection off', 'the CCM may change its backends', clbResource(lb.id)),
       );
       return items;
     },
-    lb.id,
+    clbResource(lb.id),
   );
 }
 
@@ -57,7 +58,7 @@ export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalance
           item,
           `vServer group ${unknown.join(', ')} does not exist on ${lb.id}`,
           'list the groups of this CLB in loadBalancers[].vServerGroups',
-          lb.id,
+          clbResource(lb.id),
         );
       }
       const uncovered = attributes.listeners.filter(
@@ -65,15 +66,19 @@ export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalance
           !groups.some((group) => planned.has(group.id) && group.listeners.some((l) => l.port === listener.port)),
       );
       return uncovered.length === 0
-        ? pass(item, `${attributes.listeners.length} listener(s) served by ${planned.size} group(s)`, lb.id)
+        ? pass(
+            item,
+            `${attributes.listeners.length} listener(s) served by ${planned.size} group(s)`,
+            clbResource(lb.id),
+          )
         : fail(
             item,
             `listener port ${uncovered.map((l) => `${l.protocol}:${l.port}`).join(', ')} is served by no vServer group of the plan: its traffic would not move`,
             'add the vServer group of each listener to loadBalancers[].vServerGroups (and to the vgroup-port annotation)',
-            lb.id,
+            clbResource(lb.id),
           );
     },
-    lb.id,
+    clbResource(lb.id),
   );
 }
 
@@ -88,7 +93,12 @@ export async function targetBackendsHealthy(
     `grant the worker slb:DescribeVServerGroupAttribute and slb:DescribeHealthStatus on ${lb.id}`,
     async () => {
       if (targetIps.length === 0)
-        return fail(item, 'the target gateway has no ready pod', 'wait for the ASM gateway pods to be Ready', lb.id);
+        return fail(
+          item,
+          'the target gateway has no ready pod',
+          'wait for the ASM gateway pods to be Ready',
+          clbResource(lb.id),
+        );
       const problems: string[] = [];
       for (const group of lb.vServerGroups) {
         const backends = await client.describeVServerGroupBackends(group.id);
@@ -103,14 +113,18 @@ export async function targetBackendsHealthy(
       for (const backend of unhealthy)
         problems.push(`${backend.serverIp}:${backend.port} is ${backend.status} on listener ${backend.listenerPort}`);
       return problems.length === 0
-        ? pass(item, `${targetIps.length} pod(s) registered in ${lb.vServerGroups.length} group(s), all healthy`, lb.id)
+        ? pass(
+            item,
+            `${targetIps.length} pod(s) registered in ${lb.vServerGroups.length} group(s), all healthy`,
+            clbResource(lb.id),
+          )
         : fail(
             item,
             problems.join('; '),
             'check the target Service annotations (id, vgroup-port) and the CCM events on it; unhealthy backends fail the CLB health check',
-            lb.id,
+            clbResource(lb.id),
           );
     },
-    lb.id,
+    clbResource(lb.id),
   );
 }

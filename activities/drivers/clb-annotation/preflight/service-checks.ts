@@ -1,26 +1,19 @@
 // The gateway Services as the ASM procedure wants them: the four CLB annotations on the Istio
 // gateway's Service (weight 100 before anything moves), the same on the ASM gateway's (weight 0),
 // and the same ports.
-import { formatVgroupPort } from '../../src/plan/annotations.js';
-import type { PlannedLoadBalancer } from '../../src/plan/plan.js';
-import type { ChecklistItem } from '../contracts.js';
-import type { ClbAnnotationValues } from '../kube/annotations.js';
-import { readClbAnnotations } from '../kube/annotations.js';
-import { compareServicePorts } from '../kube/ports.js';
-import type { ServiceRef } from '../kube/service.js';
-import { fail, guarded, pass } from './items.js';
+
+import type { ChecklistItem } from '../../../../src/api/records.js';
+import { CLB_ANNOTATIONS, formatVgroupPort } from '../../../../src/plan/annotations.js';
+import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
+import { fail, guarded, pass } from '../../../checklist.js';
+import type { ClbAnnotationValues } from '../../../kube/annotations.js';
+import { readClbAnnotations } from '../../../kube/annotations.js';
+import { compareServicePorts } from '../../../kube/ports.js';
+import type { ServiceRef } from '../../../kube/service.js';
 
 function expectedAnnotations(lb: PlannedLoadBalancer, weight: string): Required<ClbAnnotationValues> {
   return { id: lb.id, forceOverrideListeners: 'false', vgroupPort: formatVgroupPort(lb.vServerGroups), weight };
 }
-
-const PREFIX = 'service.beta.kubernetes.io/alibaba-cloud-loadbalancer-';
-const NAMES: Record<keyof ClbAnnotationValues, string> = {
-  id: `${PREFIX}id`,
-  forceOverrideListeners: `${PREFIX}force-override-listeners`,
-  vgroupPort: `${PREFIX}vgroup-port`,
-  weight: `${PREFIX}weight`,
-};
 
 export async function annotationsInPlace(
   side: 'source' | 'target',
@@ -31,7 +24,7 @@ export async function annotationsInPlace(
   const item = `${side} Service ${ref.namespace}/${ref.service} carries the CLB annotations`;
   const want = expectedAnnotations(lb, weight);
   const fix = `kubectl -n ${ref.namespace} annotate service ${ref.service} --overwrite ${Object.entries(want)
-    .map(([key, value]) => `${NAMES[key as keyof ClbAnnotationValues]}="${value}"`)
+    .map(([key, value]) => `${CLB_ANNOTATIONS[key as keyof ClbAnnotationValues]}="${value}"`)
     .join(' ')}`;
   return guarded(
     item,
@@ -40,20 +33,20 @@ export async function annotationsInPlace(
       const have = await readClbAnnotations(ref);
       const wrong = (Object.keys(want) as (keyof ClbAnnotationValues)[]).filter((key) => have[key] !== want[key]);
       return wrong.length === 0
-        ? pass(item, `id ${lb.id}, vgroup-port ${want.vgroupPort}, weight ${weight}`, lb.id)
+        ? pass(item, `id ${lb.id}, vgroup-port ${want.vgroupPort}, weight ${weight}`, clbResource(lb.id))
         : fail(
             item,
             wrong
               .map(
                 (key) =>
-                  `${NAMES[key]} is ${have[key] === undefined ? 'missing' : `"${have[key]}"`}, expected "${want[key]}"`,
+                  `${CLB_ANNOTATIONS[key]} is ${have[key] === undefined ? 'missing' : `"${have[key]}"`}, expected "${want[key]}"`,
               )
               .join('; '),
             fix,
-            lb.id,
+            clbResource(lb.id),
           );
     },
-    lb.id,
+    clbResource(lb.id),
   );
 }
 

@@ -1,19 +1,22 @@
-// Names shared by the workflow, the worker, the CLI and tests: signals, updates, queries and search
-// attributes. The four controls exist both as signals (fire and forget, e.g. from the Web UI) and as
-// updates with validators (the caller learns at once whether the action was accepted).
+// Names shared by the workflow, the worker, the activities, the CLI and the tests: the task queue,
+// workflow types, signals, updates, queries, search attributes and lock ids. The four controls exist
+// both as signals (fire and forget, e.g. from the Web UI) and as updates with validators (the caller
+// learns at once whether the action was accepted).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
-import type { ActionKind, MigrationState, MigrationStatus } from './status.js';
+import type { ActionKind, MigrationState, MigrationStatus, RollbackReason } from './status.js';
 
 export const TASK_QUEUE = 'gateshift';
 export const MIGRATION_WORKFLOW = 'migration';
-export const LEASE_WORKFLOW = 'clbLease';
+export const LOCK_WORKFLOW = 'resourceLock';
 
 export interface ApproveInput {
   by: string;
   comment?: string;
   /** Guards against a stale approval: the phase index the approver means. */
   phase?: number;
+  /** The same guard by step index, for plans with steps that are not phases. */
+  step?: number;
 }
 export interface PauseInput {
   by: string;
@@ -26,6 +29,7 @@ export interface RollbackInput {
   by: string;
   reason: string;
 }
+export type ControlInput = ApproveInput | PauseInput | ResumeInput | RollbackInput;
 
 /** What an update answers when accepted. Refusals arrive as the update's validation error. */
 export interface ControlAnswer {
@@ -45,30 +49,32 @@ export const rollbackUpdate = defineUpdate<ControlAnswer, [RollbackInput]>('roll
 
 export const statusQuery = defineQuery<MigrationStatus>('status');
 
-/** Lease workflow: the migration that holds a CLB signals it to let go. */
-export const releaseLeaseSignal = defineSignal('release');
+/** Lock workflow: the migration that holds a resource signals it to let go. */
+export const releaseLockSignal = defineSignal('release');
 
 export const SEARCH_ATTRIBUTES = {
   state: defineSearchAttributeKey('GateshiftState', SearchAttributeType.KEYWORD),
   phase: defineSearchAttributeKey('GateshiftPhase', SearchAttributeType.INT),
-  clbIds: defineSearchAttributeKey('GateshiftClbIds', SearchAttributeType.KEYWORD_LIST),
+  resources: defineSearchAttributeKey('GateshiftResources', SearchAttributeType.KEYWORD_LIST),
+  kind: defineSearchAttributeKey('GateshiftKind', SearchAttributeType.KEYWORD),
 };
 
 /** `--search-attribute` values for `temporal server start-dev` and `operator search-attribute create`. */
-export const SEARCH_ATTRIBUTE_TYPES: Record<string, string> = {
+export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'Int' | 'KeywordList'> = {
   GateshiftState: 'Keyword',
   GateshiftPhase: 'Int',
-  GateshiftClbIds: 'KeywordList',
+  GateshiftResources: 'KeywordList',
+  GateshiftKind: 'Keyword',
 };
 
-export function leaseWorkflowId(loadBalancerId: string): string {
-  return `gateshift-clb-${loadBalancerId}`;
+/** One lock workflow runs per held resource: its id is derived from the resource key (`clb/lb-…`). */
+export function lockWorkflowId(resource: string): string {
+  return `gateshift-lock-${resource}`;
 }
 
-/** Input of the lease workflow: one runs per CLB while a migration holds it. */
-export interface LeaseInput {
+export interface LockInput {
   holder: string;
-  loadBalancerId: string;
+  resource: string;
 }
 
 /**
@@ -77,9 +83,12 @@ export interface LeaseInput {
  */
 export interface MigrationSinks extends Sinks {
   metrics: {
-    state(migrationId: string, state: MigrationState, phase: number): void;
-    weights(migrationId: string, loadBalancerId: string, source: number, target: number): void;
+    /** `waitingSince`: epoch ms since when the migration waits for a human, null when it does not. */
+    state(migrationId: string, state: MigrationState, phase: number, waitingSince: number | null): void;
+    desired(migrationId: string, source: number, target: number): void;
+    observed(migrationId: string, resource: string, source: number, target: number): void;
+    analysis(migrationId: string, samples: { check: string; value: number | null; threshold: number }[]): void;
     action(kind: ActionKind, outcome: 'accepted' | 'refused'): void;
-    rollback(reason: 'manual' | 'breach' | 'verification' | 'failure' | 'cancelled'): void;
+    rollback(reason: RollbackReason): void;
   };
 }

@@ -1,0 +1,22 @@
+// Reading a CLB's effective weights: every vServer group's backends, compared with the CCM's arithmetic.
+import type { SideWeights } from '../../src/plan/weights.js';
+import type { ClbClient } from './client.js';
+import { computeEffectiveWeights, type EffectiveWeights, type GatewayBackends } from './effective.js';
+
+export interface EffectiveWeightsRequest {
+  loadBalancerId: string;
+  vServerGroupIds: readonly string[];
+  desired: SideWeights;
+  source: GatewayBackends;
+  target: GatewayBackends;
+}
+
+export async function readEffectiveWeights(
+  client: Pick<ClbClient, 'describeVServerGroupBackends'>,
+  request: EffectiveWeightsRequest,
+): Promise<EffectiveWeights> {
+  const groups = [];
+  // One group at a time: the API's rate limit is per account, and the groups are few.
+  for (const id of request.vServerGroupIds) groups.push(await client.describeVServerGroupBackends(id));
+  return computeEffectiveWeights({ ...request, groups });
+}

@@ -1,0 +1,16 @@
+// The CLB-annotation driver's side-effect half: the ASM procedure's pre-flight and the weight router
+// over the CLB weight annotations. Its preparation actions join here.
+import type { ClbTraffic } from '../../../src/plan/index.js';
+import type { ClbClient } from '../../clb/client.js';
+import type { DriverActivities } from '../driver.js';
+import { clbPreflight } from './preflight/index.js';
+import { clbRouter } from './router.js';
+
+export function clbAnnotationActivities(clbClient: (regionId: string) => ClbClient): DriverActivities<ClbTraffic> {
+  return {
+    preflight: (plan, progress) => clbPreflight(clbClient, plan, progress),
+    router: clbRouter(clbClient),
+    actions: {},
+    conditions: {},
+  };
+}

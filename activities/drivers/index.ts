@@ -1,0 +1,24 @@
+// The registry of the drivers' side-effect halves, keyed by `traffic.kind` like src/plan/drivers/.
+// Adding a driver: its folder here and one line below.
+import type { DriverKind, TrafficOf, TrafficPlan } from '../../src/plan/index.js';
+import type { ClbClient } from '../clb/client.js';
+import { clbAnnotationActivities } from './clb-annotation/index.js';
+import type { DriverActivities } from './driver.js';
+
+/** What the drivers need from the worker: its cloud clients (credentials stay inside them). */
+export interface DriverDependencies {
+  clbClient(regionId: string): ClbClient;
+}
+
+export type DriverRegistry = { [K in DriverKind]: DriverActivities<TrafficOf<K>> };
+
+export function createDrivers(deps: DriverDependencies): DriverRegistry {
+  return {
+    'clb-annotation': clbAnnotationActivities(deps.clbClient),
+  };
+}
+
+/** The half of the driver a request's traffic names; the registry is keyed by that same kind. */
+export function driverFor(drivers: DriverRegistry, traffic: TrafficPlan): DriverActivities<TrafficPlan> {
+  return drivers[traffic.kind] as DriverActivities<TrafficPlan>;
+}

@@ -1,0 +1,51 @@
+// The pure half of a driver (after Argo Rollouts' traffic routers and Flagger's router factory): its
+// fragment of the input, its cross-field checks, the steps it produces, the resources it locks and
+// what a rollback restores. The workflow runs what this half plans; the side-effect half lives in
+// activities/drivers/<kind>/.
+import type { z } from 'zod';
+import type { QueryVariables } from '../checks.js';
+import type { ApprovalMode, StepSpec } from '../steps.js';
+import type { SideWeights } from '../weights.js';
+
+/** A phase of the input, its defaults filled in. */
+export interface PlannedPhase {
+  name: string;
+  sourceWeight: number;
+  targetWeight: number;
+  soakMs: number;
+  approval: ApprovalMode;
+}
+
+/** The driver-independent part of the input that a driver plans with. */
+export interface CommonInput {
+  phases: PlannedPhase[];
+  approval: ApprovalMode;
+  verifyTimeoutMs: number;
+}
+
+/** A refused value: `field` is its path from the input's root, e.g. `traffic.loadBalancers[1].id`. */
+export interface Problem {
+  field: string;
+  problem: string;
+}
+
+export interface PlanDriver<Schema extends z.ZodObject, Traffic extends { kind: string }> {
+  kind: Traffic['kind'];
+  /** The input's `traffic` object for this driver: a strict object whose `kind` is a literal. */
+  fragment: Schema;
+  /** Problems that relate several fields of the fragment, or the fragment and the rest of the input. */
+  problems(fragment: z.output<Schema>, input: CommonInput): Problem[];
+  /** The normalised description of what moves, which the activities receive (plain JSON). */
+  traffic(fragment: z.output<Schema>): Traffic;
+  steps(traffic: Traffic, input: CommonInput): StepSpec[];
+  /** Keys of the resources no other migration may touch meanwhile, e.g. `clb/lb-…`. */
+  locks(traffic: Traffic): string[];
+  /** The weights a rollback restores (the side that grows first); null for a driver without weights. */
+  restore(traffic: Traffic): SideWeights | null;
+  /** The placeholders of the analysis queries: whose metrics the checks read. */
+  analysisVariables(traffic: Traffic): Omit<QueryVariables, 'window'>;
+  /** One line for the Web UI's summary. */
+  summary(traffic: Traffic): string;
+  /** Markdown lines for the Web UI's details: what moves where. */
+  details(traffic: Traffic): string[];
+}

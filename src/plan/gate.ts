@@ -1,0 +1,47 @@
+// Whether a step waits for a human before it runs: one pure rule for every kind of step.
+import { type Step, stepLabel } from './steps.js';
+import type { SideWeights } from './weights.js';
+
+export type Verdict = 'pass' | 'breach' | 'no-data' | 'failing' | 'skipped';
+
+export interface GateSituation {
+  /** The weights in force (the start state before the first shift); null for a driver without weights. */
+  desired: SideWeights | null;
+  /** The verdict of the last soak; 'skipped' when no soak ran since the last step. */
+  lastVerdict: Verdict;
+  /** Why the verdict is what it is, e.g. "data for 30% of the soak, 80% needed". */
+  verdictNote?: string;
+}
+
+export interface GateDecision {
+  needed: boolean;
+  /** What the status says the migration waits for, when a human is needed. */
+  waitingFor?: string;
+}
+
+/**
+ * A step waits for an approval when it sends more traffic to the target, starts a side effect, or ends
+ * the migration, unless the plan lets it advance on its own (`auto`) and the last soak passed. Missing
+ * data never counts as a pass. Steps that only wait or soak never need a human.
+ */
+export function humanNeeded(step: Step, situation: GateSituation): GateDecision {
+  const passed = situation.lastVerdict === 'pass' || situation.lastVerdict === 'skipped';
+  let needed: boolean;
+  switch (step.kind) {
+    case 'shift':
+      needed = step.weights.target > (situation.desired?.target ?? 0) && (step.approval === 'manual' || !passed);
+      break;
+    case 'action':
+      needed = step.approval === 'manual' || !passed;
+      break;
+    case 'gate':
+      needed = !passed;
+      break;
+    default:
+      needed = false;
+  }
+  if (!needed) return { needed };
+  const note = situation.verdictNote ? `: ${situation.verdictNote}` : '';
+  const held = passed ? '' : ` (auto-advance held: the last analysis verdict was ${situation.lastVerdict}${note})`;
+  return { needed, waitingFor: `approval of ${stepLabel(step)}${held}` };
+}

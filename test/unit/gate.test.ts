@@ -1,0 +1,75 @@
+// The one rule for when a step waits for a human, for every kind of step.
+import { describe, expect, it } from 'vitest';
+import { type GateSituation, humanNeeded, type Step } from '../../src/plan/index.js';
+
+const shift = (target: number, approval: 'manual' | 'auto' = 'manual'): Step => ({
+  kind: 'shift',
+  index: 2,
+  name: 'half',
+  phase: 2,
+  weights: { source: 100 - target, target },
+  soakMs: 3_600_000,
+  approval,
+});
+const action = (approval: 'manual' | 'auto'): Step => ({
+  kind: 'action',
+  index: 3,
+  name: 'upgrade the gateway',
+  action: 'upgrade',
+  args: {},
+  preview: '',
+  undoOnRollback: false,
+  irreversible: true,
+  approval,
+});
+const at = (target: number, lastVerdict: GateSituation['lastVerdict'] = 'pass'): GateSituation => ({
+  desired: { source: 100 - target, target },
+  lastVerdict,
+});
+
+describe('humanNeeded', () => {
+  it('asks for a human before more traffic goes to the target, unless the plan says auto and the soak passed', () => {
+    expect(humanNeeded(shift(50), at(10))).toEqual({ needed: true, waitingFor: 'approval of phase 2 (half 50/50)' });
+    expect(humanNeeded(shift(50, 'auto'), at(10))).toEqual({ needed: false });
+    expect(humanNeeded(shift(50, 'auto'), at(10, 'skipped'))).toEqual({ needed: false });
+  });
+
+  it('never lets an automatic step advance on a soak without a pass, and says why', () => {
+    for (const verdict of ['no-data', 'failing', 'breach'] as const)
+      expect(humanNeeded(shift(50, 'auto'), at(10, verdict)).waitingFor).toBe(
+        `approval of phase 2 (half 50/50) (auto-advance held: the last analysis verdict was ${verdict})`,
+      );
+    expect(
+      humanNeeded(shift(50, 'auto'), { ...at(10, 'no-data'), verdictNote: 'data for 30% of the soak, 80% needed' })
+        .waitingFor,
+    ).toBe(
+      'approval of phase 2 (half 50/50) (auto-advance held: the last analysis verdict was no-data: data for 30% of the soak, 80% needed)',
+    );
+  });
+
+  it('lets a step that sends no more traffic to the target through, manual or not', () => {
+    expect(humanNeeded(shift(50), at(50))).toEqual({ needed: false });
+    expect(humanNeeded(shift(0), { desired: null, lastVerdict: 'skipped' })).toEqual({ needed: false });
+  });
+
+  it('asks before a manual action, and before an automatic one after a soak that did not pass', () => {
+    expect(humanNeeded(action('manual'), at(0)).waitingFor).toBe('approval of step 3 (upgrade the gateway)');
+    expect(humanNeeded(action('auto'), at(0, 'pass'))).toEqual({ needed: false });
+    expect(humanNeeded(action('auto'), at(0, 'no-data')).needed).toBe(true);
+  });
+
+  it('ends a migration on its own only after a passing last soak', () => {
+    const gate: Step = { kind: 'gate', index: 5, name: 'completion' };
+    expect(humanNeeded(gate, at(100, 'pass'))).toEqual({ needed: false });
+    expect(humanNeeded(gate, at(100, 'no-data')).waitingFor).toBe(
+      'approval of completion (auto-advance held: the last analysis verdict was no-data)',
+    );
+  });
+
+  it('never stops for a step that only waits or soaks', () => {
+    const awaitStep: Step = { kind: 'await', index: 1, name: 'ready', condition: 'ready', args: {}, timeoutMs: 1 };
+    const soak: Step = { kind: 'soak', index: 2, name: 'soak', soakMs: 1 };
+    expect(humanNeeded(awaitStep, at(0, 'breach'))).toEqual({ needed: false });
+    expect(humanNeeded(soak, at(0, 'breach'))).toEqual({ needed: false });
+  });
+});

@@ -1,0 +1,93 @@
+// How each kind of step runs. The workflow runs the plan's steps in order through STEP_RUNNERS and
+// never knows which driver produced them.
+
+import { formatDuration } from '../src/plan/duration.js';
+import type { ActionStep, AwaitStep, GateStep, ShiftStep, SoakStep, Step } from '../src/plan/steps.js';
+import { stepLabel } from '../src/plan/steps.js';
+import type { Activities } from './activities.js';
+import { onBreach } from './breach.js';
+import { passGate } from './gate.js';
+import { iso, type MigrationRun } from './run.js';
+import { soak } from './soak.js';
+import { verifyPhase, writeWeights } from './weights.js';
+
+type Runner<S extends Step> = (run: MigrationRun, acts: Activities, step: S) => Promise<void>;
+
+/** Gate → write the weights (the growing side first) → verify → soak with analysis. */
+const shift: Runner<ShiftStep> = async (run, acts, step) => {
+  await passGate(run, step);
+  run.beginStep(step);
+  run.enter('applying');
+  await writeWeights(run, acts, step.weights, 'phase');
+  await verifyPhase(run, acts, step.weights, stepLabel(step));
+  await soak(run, acts, step, step.soakMs);
+  await run.holdWhilePaused();
+  run.endStep(step, `${step.weights.source}/${step.weights.target}`);
+};
+
+/** Gate → the driver's side effect. A step that began is undone by a rollback, even if it failed midway. */
+const action: Runner<ActionStep> = async (run, acts, step) => {
+  await passGate(run, step);
+  run.beginStep(step);
+  run.enter('acting');
+  const outcome = await acts.runAction({
+    migrationId: run.migrationId,
+    traffic: run.plan.traffic,
+    step: step.index,
+    action: step.action,
+    args: step.args,
+  });
+  run.endStep(step, outcome.changes.length > 0 ? outcome.changes.join('\n') : 'nothing needed changing');
+};
+
+/** Waits for the driver's condition; one that does not hold in time is handled like a breach. */
+const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
+  run.beginStep(step);
+  for (;;) {
+    run.enter('awaiting', `${step.name} (up to ${formatDuration(step.timeoutMs)})`);
+    const state = await acts.awaitCondition(step.timeoutMs)({
+      migrationId: run.migrationId,
+      traffic: run.plan.traffic,
+      step: step.index,
+      condition: step.condition,
+      args: step.args,
+      timeoutMs: step.timeoutMs,
+    });
+    if (state.observations) run.observed(state.observations);
+    run.setStep(step.index, { outcome: state.message });
+    if (state.met) break;
+    const message = `${stepLabel(step)} did not hold within ${formatDuration(step.timeoutMs)}: ${state.message}`;
+    await onBreach(
+      run,
+      { check: step.condition, value: null, threshold: 0, pass: 'holds', consecutive: 1, at: iso(), message },
+      'timeout',
+    );
+  }
+  run.endStep(step, run.status.steps[step.index]?.outcome);
+};
+
+const soakStep: Runner<SoakStep> = async (run, acts, step) => {
+  run.beginStep(step);
+  await soak(run, acts, step, step.soakMs);
+  await run.holdWhilePaused();
+  run.endStep(step);
+};
+
+/** The final gate: the migration ends once its last soak passed, or a human says so. */
+const gate: Runner<GateStep> = async (run, _acts, step) => {
+  await passGate(run, step);
+  run.beginStep(step);
+  run.endStep(step);
+};
+
+const STEP_RUNNERS: { [K in Step['kind']]: Runner<Extract<Step, { kind: K }>> } = {
+  shift,
+  action,
+  await: awaitStep,
+  soak: soakStep,
+  gate,
+};
+
+export function runStep(run: MigrationRun, acts: Activities, step: Step): Promise<void> {
+  return (STEP_RUNNERS[step.kind] as Runner<Step>)(run, acts, step);
+}
