@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
 import { findHadolint } from '../../scripts/tools/hadolint.js';
 import { NODE_24_VERSION } from '../../scripts/tools/node.js';
@@ -166,6 +166,16 @@ describe("the image's commands, run here", () => {
     expect(output).toContain('"msg":"worker started"');
     // The SDK logs this only when it bundles at start.
     expect(output).not.toMatch(/bundle created|Workflow bundle/i);
+    // What the alert GateshiftWorkerNoPollers and the dashboard read, as this worker exports it.
+    await vi.waitFor(
+      async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toMatch(
+          /^temporal_num_pollers\{[^}]*poller_type="workflow_task"[^}]*task_queue="gateshift"[^}]*\} [1-9]/m,
+        );
+      },
+      { timeout: 15_000, interval: 500 },
+    );
   });
 
   it("answers the Dockerfile's HEALTHCHECK command", () => {
