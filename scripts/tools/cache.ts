@@ -37,6 +37,14 @@ let quiet = false;
 export function setQuiet(value: boolean): void {
   quiet = value;
 }
+/**
+ * The one line a tool prints when it starts being built or fetched: printed even when quiet, so that
+ * a first `npm test` or `npm run demo` says what it is waiting for. Quiet hides only "already installed".
+ */
+export function announce(message: string): void {
+  process.stderr.write(`[setup] ${message}\n`);
+}
+/** Details (timings, commands' output): hidden when quiet. */
 export function progress(message: string): void {
   if (!quiet) process.stderr.write(`[setup] ${message}\n`);
 }

@@ -5,7 +5,7 @@
 // OpenTelemetry than Kubernetes 1.33 does).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installAtomically, progress, requireCommand, run, toolDir, which } from './cache.js';
+import { announce, installAtomically, progress, requireCommand, run, toolDir, which } from './cache.js';
 
 export const KUBERNETES_VERSION = '1.33.13';
 export const ETCD_VERSION = '3.5.35';
@@ -89,7 +89,7 @@ function writeModule(dir: string, name: string, requires: string, replaces: stri
 async function buildBoth(): Promise<void> {
   requireCommand('kube-apiserver and etcd', 'go', 'install Go >= 1.26');
   const dir = toolDir(TOOL, TOOL_VERSION);
-  progress(
+  announce(
     `building kube-apiserver v${KUBERNETES_VERSION} and etcd v${ETCD_VERSION} from the Go module proxy ` +
       `(about 5 minutes on 2 cores the first time) into ${dir}`,
   );

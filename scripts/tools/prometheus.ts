@@ -1,7 +1,7 @@
 // Prometheus for the analysis tests, from the Debian package. Tests start their own servers with
 // their own configuration, so the package's system service must not start (or stay running).
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { commandOutput, progress, requireCommand, run, which } from './cache.js';
+import { announce, commandOutput, progress, requireCommand, run, which } from './cache.js';
 
 export const PROMETHEUS_ENV = 'GATESHIFT_PROMETHEUS';
 
@@ -30,11 +30,11 @@ export async function ensurePrometheus(): Promise<string> {
     );
   const started = Date.now();
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  announce('installing the Debian prometheus package with apt-get (about 10 s)');
   if (!/Candidate:\s*\d/.test(commandOutput('apt-cache', ['policy', 'prometheus']))) {
     progress('the prometheus package is unknown to apt: running apt-get update');
     await run('apt-get', ['update'], { env });
   }
-  progress('installing the Debian prometheus package with apt-get (about 10 s)');
   await withServicesHeld(() => run('apt-get', ['install', '-y', '--no-install-recommends', 'prometheus'], { env }));
   await stopSystemService();
   const binary = which('prometheus');

@@ -2,7 +2,7 @@
 // so that the SDK's SIGKILL on teardown reaches the server itself.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installAtomically, progress, requireCommand, run, toolDir, which } from './cache.js';
+import { announce, installAtomically, requireCommand, run, toolDir, which } from './cache.js';
 
 export const TEST_SERVER_VERSION = '1.38.0';
 export const TEST_SERVER_ENV = 'GATESHIFT_TEST_SERVER';
@@ -36,7 +36,7 @@ export async function ensureTestServer(): Promise<string> {
   requireCommand('the Temporal test server', 'java', 'install a JDK >= 11');
   requireCommand('the Temporal test server', 'mvn', 'install Apache Maven');
   const dir = toolDir('temporal-test-server', TEST_SERVER_VERSION);
-  progress(`fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} from Maven Central into ${dir}`);
+  announce(`fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} from Maven Central into ${dir}`);
   await installAtomically(dir, async (staging) => {
     writeFileSync(join(staging, 'pom.xml'), pom);
     await run(
