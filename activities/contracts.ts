@@ -3,6 +3,8 @@
 // re-run after a crash has the same result. No request carries a credential: the worker holds them.
 // A request names its driver through `traffic.kind`; the activity hands it to that driver's half.
 import type { AnalysisSummary, ChecklistItem, Observation, WeightWrite } from '../src/api/records.js';
+import type { NotifyEvent } from '../src/notify/message.js';
+import type { NotifyConfig, NotifyFormat } from '../src/notify/schema.js';
 import type { AnalysisPlan, Json, MigrationPlan, SideWeights, TrafficPlan } from '../src/plan/index.js';
 
 export interface DriverRequest {
@@ -75,6 +77,37 @@ export interface AnalysisRequest {
   soakMs: number;
 }
 
+export interface NotifyRequest {
+  event: NotifyEvent;
+  /** The input's `notify` section; absent: the worker's defaults (GATESHIFT_NOTIFY_DEFAULT_TARGETS). */
+  config?: NotifyConfig;
+  /**
+   * A number the workflow makes deterministic (e.g. how many notifications it has sent before), so that
+   * a retried or re-run activity sends the same idempotency key: `<migrationId>/<event>/<seq>`.
+   */
+  seq: number;
+}
+
+export interface NotifyTargetResult {
+  target: string;
+  format: NotifyFormat;
+  ok: boolean;
+  /** HTTP attempts made (0 when the target is not configured on this worker). */
+  attempts: number;
+  /** The last HTTP status, when there was an answer. */
+  status?: number;
+  /** Why it failed, without the URL, its token or the secret. */
+  error?: string;
+}
+
+export interface NotifyResult {
+  idempotencyKey: string;
+  /** One entry per target that the event was for; empty when no target wants it. */
+  targets: NotifyTargetResult[];
+  /** The worker's default targets could not be read (GATESHIFT_NOTIFY_DEFAULT_*): nothing was sent. */
+  error?: string;
+}
+
 /**
  * The activities the migration workflow calls. `analyze` is long-running: it heartbeats its summary
  * after every evaluation, returns as soon as a check fails `consecutiveFailures` times in a row, and
@@ -90,6 +123,8 @@ export interface MigrationActivities {
   /** Checks a driver's condition until it holds or the timeout passes. */
   awaitCondition(request: ConditionRequest): Promise<ConditionState>;
   analyze(request: AnalysisRequest): Promise<AnalysisSummary>;
+  /** Tells the chat targets; never fails for a receiver's error (see NotifyResult). */
+  notify(request: NotifyRequest): Promise<NotifyResult>;
   /** The migration holding a resource's lock, read from the Temporal server (for refusal messages). */
   describeLockHolder(resource: string): Promise<string | undefined>;
 }

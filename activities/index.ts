@@ -10,6 +10,7 @@ import { describeLockHolder } from './engine/lock-holder.js';
 import { preflightActivity } from './engine/preflight.js';
 import { stepActivities } from './engine/steps.js';
 import { weightActivities } from './engine/weights.js';
+import { createNotifyActivities } from './notify/index.js';
 
 /** The activities over a set of drivers (the worker's real ones, or a test's). */
 export function activitiesFor(drivers: DriverRegistry): MigrationActivities {
@@ -19,6 +20,7 @@ export function activitiesFor(drivers: DriverRegistry): MigrationActivities {
     ...stepActivities(drivers),
     analyze,
     describeLockHolder,
+    ...createNotifyActivities(),
   };
 }
 

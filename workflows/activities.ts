@@ -40,7 +40,12 @@ export function migrationActivities(plan: MigrationPlan) {
       heartbeatTimeout: '30s',
       retry,
     }).awaitCondition;
-  return { preflight, setWeights, describeLockHolder, verifyWeights, analyze, runAction, awaitCondition };
+  // A notification retries within the activity; a few attempts more cover a worker lost meanwhile.
+  const { notify } = proxyActivities<Pick<MigrationActivities, 'notify'>>({
+    startToCloseTimeout: '1m',
+    retry: { ...retry, maximumAttempts: 3 },
+  });
+  return { preflight, setWeights, describeLockHolder, verifyWeights, analyze, runAction, awaitCondition, notify };
 }
 
 export type Activities = ReturnType<typeof migrationActivities>;

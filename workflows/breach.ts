@@ -12,6 +12,13 @@ export async function onBreach(
   kind: Extract<RollbackReason, 'breach' | 'verification' | 'timeout'>,
 ): Promise<void> {
   run.noteBreach(breach);
+  const checks = (run.status.analysis?.samples ?? []).map((sample) => ({
+    name: sample.check,
+    value: sample.value ?? undefined,
+    threshold: sample.threshold,
+    pass: sample.pass,
+  }));
+  run.tell('breach', { reason: breach.message, checks });
   const noReturn = run.pointOfNoReturn;
   if (run.plan.analysis.onBreach === 'rollback' && !noReturn) {
     run.recordAutomatic('rollback', breach.message);

@@ -18,6 +18,7 @@ export async function passGate(run: MigrationRun, step: Step): Promise<void> {
   const gate: NonNullable<MigrationRun['gate']> = { step };
   run.gate = gate;
   run.enter('waiting-approval', decision.waitingFor ?? null);
+  run.tell('waiting-approval', { waitingFor: decision.waitingFor });
   await condition(() => gate.approvedBy !== undefined && !run.paused);
   run.gate = null;
 }

@@ -11,13 +11,14 @@ import { type Activities, migrationActivities } from './activities.js';
 import { listenToControls } from './handlers.js';
 import { ResourceLocks } from './locks.js';
 import { MigrationRun } from './run.js';
+import { resultOf } from './status.js';
 import { runStep } from './steps.js';
 import { unwind } from './unwind.js';
 
 export async function migration(raw: unknown): Promise<MigrationResult> {
   const plan = validate(raw);
-  const run = new MigrationRun(plan, workflowInfo().workflowId);
   const acts = migrationActivities(plan);
+  const run = new MigrationRun(plan, workflowInfo().workflowId, acts.notify);
   listenToControls(run);
   upsertSearchAttributes([
     { key: SEARCH_ATTRIBUTES.resources, value: plan.locks },
@@ -36,13 +37,17 @@ export async function migration(raw: unknown): Promise<MigrationResult> {
       return failed(run, error);
     }
     await failOnError(run, () => CancellationScope.nonCancellable(() => unwind(run, acts)));
-    await locks.release();
-    run.enter('rolled-back');
-    return run.result('rolled-back');
+    return finish(run, locks, 'rolled-back');
   }
+  return finish(run, locks, 'completed');
+}
+
+async function finish(run: MigrationRun, locks: ResourceLocks, outcome: MigrationResult['outcome']) {
   await locks.release();
-  run.enter('completed');
-  return run.result('completed');
+  run.enter(outcome);
+  if (outcome === 'completed') run.tell('completed');
+  await run.notifier.settled();
+  return resultOf(run, outcome);
 }
 
 function validate(raw: unknown): MigrationPlan {
@@ -83,9 +88,11 @@ function leftForward(run: MigrationRun, error: unknown): void {
 }
 
 /** Marks the migration failed, with the error's message in the status, and ends it with that error. */
-function failed(run: MigrationRun, error: unknown): never {
+async function failed(run: MigrationRun, error: unknown): Promise<never> {
   run.status.error = errorMessage(error);
   run.enter('failed');
+  run.tell('failed', { reason: run.status.error });
+  await run.notifier.settled();
   throw error;
 }
 

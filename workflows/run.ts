@@ -7,6 +7,7 @@ import {
   proxySinks,
   setCurrentDetails,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { type ControlInput, type MigrationSinks, SEARCH_ATTRIBUTES } from '../src/api/names.js';
 import type { AnalysisBreach, Observation } from '../src/api/records.js';
@@ -14,7 +15,6 @@ import {
   type ActionKind,
   type AnalysisView,
   isTerminal,
-  type MigrationResult,
   type MigrationState,
   type MigrationStatus,
   type RecordedAction,
@@ -22,10 +22,12 @@ import {
   type RollbackRecord,
   type StepView,
 } from '../src/api/status.js';
+import type { NotifyEventType } from '../src/notify/schema.js';
 import type { Verdict } from '../src/plan/gate.js';
 import type { MigrationPlan } from '../src/plan/plan.js';
-import { phaseOf, type Step } from '../src/plan/steps.js';
+import { phaseOf, type Step, stepLabel } from '../src/plan/steps.js';
 import type { SideWeights } from '../src/plan/weights.js';
+import { Notifier, type NotifyDetails } from './notify.js';
 import { renderDetails } from './render.js';
 import { initialStatus } from './status.js';
 
@@ -54,10 +56,15 @@ export class MigrationRun {
   private waitingSince: number | null = null;
   private published = { state: '', phase: -1 };
 
+  readonly notifier: Notifier;
+
   constructor(
     readonly plan: MigrationPlan,
     readonly migrationId: string,
+    send: Notifier['send'],
   ) {
+    const { namespace, taskQueue } = workflowInfo();
+    this.notifier = new Notifier(send, { migrationId, title: plan.title, namespace, taskQueue }, plan.notify);
     this.desired = plan.restore;
     this.status = initialStatus(plan, migrationId, iso());
   }
@@ -105,6 +112,7 @@ export class MigrationRun {
       fromPhase: this.status.phaseIndex,
     };
     metrics.rollback(kind);
+    this.tell('rollback', { by, reason });
     this.forward.cancel();
   }
 
@@ -217,24 +225,16 @@ export class MigrationRun {
     }
     setCurrentDetails(renderDetails(status));
   }
-
   /** The status as the query answers it: the soak's time left as of now. */
   snapshot(): MigrationStatus {
     const soak = this.status.soak;
     return { ...this.status, soak: soak ? { ...soak, remainingMs: this.soakLeft() } : null };
   }
 
-  result(outcome: MigrationResult['outcome']): MigrationResult {
-    return {
-      outcome,
-      migrationId: this.migrationId,
-      stepReached: this.status.stepIndex,
-      phaseReached: this.status.phaseIndex,
-      finalWeights: this.status.desired,
-      observations: this.status.observations,
-      rollback: this.rollback,
-      actions: this.status.actions,
-      breaches: this.status.breaches,
-    };
+  /** Tells the chat targets about the current step. */
+  tell(event: NotifyEventType, details: Omit<NotifyDetails, 'stepOrPhaseLabel'> = {}): void {
+    const step = this.currentStep;
+    const weights = this.desired ?? undefined;
+    this.notifier.tell(event, { stepOrPhaseLabel: step ? stepLabel(step) : 'start', weights, ...details }, iso());
   }
 }

@@ -15,38 +15,8 @@ import {
   webhookEnvVar,
   webhookSecretEnvVar,
 } from '../../src/notify/schema.js';
+import type { NotifyRequest, NotifyResult, NotifyTargetResult } from '../contracts.js';
 import { renderPayload } from './payloads.js';
-
-export interface NotifyRequest {
-  event: NotifyEvent;
-  /** The input's `notify` section; absent: the worker's defaults (GATESHIFT_NOTIFY_DEFAULT_TARGETS). */
-  config?: NotifyConfig;
-  /**
-   * A number the workflow makes deterministic (e.g. how many notifications it has sent before), so that
-   * a retried or re-run activity sends the same idempotency key: `<migrationId>/<event>/<seq>`.
-   */
-  seq: number;
-}
-
-export interface NotifyTargetResult {
-  target: string;
-  format: NotifyFormat;
-  ok: boolean;
-  /** HTTP attempts made (0 when the target is not configured on this worker). */
-  attempts: number;
-  /** The last HTTP status, when there was an answer. */
-  status?: number;
-  /** Why it failed, without the URL, its token or the secret. */
-  error?: string;
-}
-
-export interface NotifyResult {
-  idempotencyKey: string;
-  /** One entry per target that the event was for; empty when no target wants it. */
-  targets: NotifyTargetResult[];
-  /** The worker's default targets could not be read (GATESHIFT_NOTIFY_DEFAULT_*): nothing was sent. */
-  error?: string;
-}
 
 export interface NotifyOptions {
   env?: NodeJS.ProcessEnv;

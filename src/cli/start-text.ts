@@ -1,4 +1,5 @@
 // What `start` puts in the Web UI (summary and details) and prints for the operator.
+import { shellQuote } from '../notify/message.js';
 import { formatDuration, type MigrationPlan, type Step, stepLabel } from '../plan/index.js';
 
 /** The plan's title, else the driver's one line (e.g. "lb-a, lb-b: ns/svc → ns/svc"). */
@@ -30,13 +31,9 @@ export function startDetails(plan: MigrationPlan): string {
   ].join('\n');
 }
 
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The workflow id and the exact commands to approve and to watch it. */
 export function startedText(workflowId: string): string {
-  const id = shellWord(workflowId);
+  const id = shellQuote(workflowId);
   return [
     `started migration ${workflowId}`,
     '',

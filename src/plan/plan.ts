@@ -2,6 +2,7 @@
 // steps produced by the input's driver. Pure: used by the workflow (first thing, before any activity),
 // by the CLI before it starts anything, and by tests.
 import type { z } from 'zod';
+import type { NotifyConfig } from '../notify/schema.js';
 import { type AnalysisCheck, defaultChecks, type QueryVariables } from './checks.js';
 import type { CommonInput, PlanDriver, Problem } from './drivers/driver.js';
 import { type DriverKind, PLAN_DRIVERS, type TrafficPlan } from './drivers/index.js';
@@ -37,6 +38,8 @@ export interface MigrationPlan {
   analysis: AnalysisPlan;
   routes: RouteProbe[];
   verifyTimeoutMs: number;
+  /** Chat targets; absent: the worker's defaults. */
+  notify?: NotifyConfig;
 }
 
 // Keys of the input before it named its driver: refused with the new shape in the message.
@@ -158,6 +161,7 @@ export function buildPlan(raw: unknown): MigrationPlan {
     },
     routes: input.routes,
     verifyTimeoutMs: shared.verifyTimeoutMs,
+    notify: input.notify,
   };
 }
 

@@ -3,6 +3,7 @@
 // driver's own fragment (src/plan/drivers/); checks that relate several fields live in plan.ts and in
 // each driver.
 import { z } from 'zod';
+import { notifySchema } from '../notify/schema.js';
 import { unknownPlaceholders } from './checks.js';
 import { trafficFragments } from './drivers/index.js';
 import { duration, promDuration, SECOND, weight } from './schema-parts.js';
@@ -143,6 +144,7 @@ export const migrationInputSchema = z
       .default([])
       .describe('HTTP requests sent straight to the gateway pods to check that they answer correctly'),
     verifyTimeout: duration('how long the data plane may take to show the new weights', SECOND).default('5m'),
+    notify: notifySchema.optional(),
   })
   .describe('gateshift migration input');
 

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createNotifyActivities, IDEMPOTENCY_HEADER, type NotifyRequest } from '../../activities/notify/index.js';
+import type { NotifyRequest } from '../../activities/contracts.js';
+import { createNotifyActivities, IDEMPOTENCY_HEADER } from '../../activities/notify/index.js';
 import { NOTIFY_EVENTS, type NotifyConfig, type NotifyEvent } from '../../src/notify/index.js';
 import { freePort } from '../../src/ports.js';
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
+import { createMetrics } from '../../src/metrics.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const deploy = join(root, 'deploy');
@@ -31,20 +33,13 @@ function find(file: string, kind: string, name?: string): K8sObject {
   return found[0] as K8sObject;
 }
 
-/** The metric names the engine exports (the contract with the worker's /metrics). */
-const GATESHIFT_METRICS = new Set([
-  'gateshift_migrations',
-  'gateshift_migration_phase',
-  'gateshift_migration_state',
-  'gateshift_migration_waiting_since_seconds',
-  'gateshift_migration_desired_weight',
-  'gateshift_migration_weight',
-  'gateshift_analysis_value',
-  'gateshift_analysis_threshold',
-  'gateshift_actions_total',
-  'gateshift_approvals_total',
-  'gateshift_rollbacks_total',
-]);
+/** The metric names the worker exports, from its own registry. */
+const GATESHIFT_METRICS = new Set(
+  createMetrics()
+    .registry.getMetricsAsArray()
+    .map((metric) => metric.name)
+    .filter((name) => name.startsWith('gateshift_')),
+);
 /** The Temporal SDK metrics used, as a worker exports them (seen on a real worker's /metrics). */
 const TEMPORAL_METRICS = new Set([
   'temporal_num_pollers',
@@ -249,5 +244,13 @@ describe('the Grafana dashboard', () => {
     for (const annotation of annotations) {
       for (const name of metricNames(annotation.expr)) expect(GATESHIFT_METRICS).toContain(name);
     }
+  });
+});
+
+describe('the compose stack', () => {
+  it("creates the worker's search attributes, no more, no fewer", () => {
+    const script = readFileSync(join(deploy, 'compose/temporal/create-namespace.sh'), 'utf8');
+    const listed = /for attribute in ([^;]+); do/.exec(script)?.[1]?.trim().split(/\s+/) ?? [];
+    expect(Object.fromEntries(listed.map((entry) => entry.split('=')))).toEqual(SEARCH_ATTRIBUTE_TYPES);
   });
 });

@@ -12,6 +12,7 @@ import type {
   ConditionRequest,
   ConditionState,
   MigrationActivities,
+  NotifyRequest,
   PreflightReport,
   VerifyRequest,
   VerifyResult,
@@ -66,6 +67,9 @@ export class FakeWorld {
    * verdict at once; on the dev server it runs until cancelled, as the real one does.
    */
   analysisRunsUntilCancelled = false;
+
+  /** The notifications the workflow sent, in order. */
+  readonly notifications: NotifyRequest[] = [];
 
   /** What the workflow reported to the metrics sink, in order. */
   readonly sinkCalls: string[] = [];
@@ -241,6 +245,10 @@ export class FakeWorld {
       runAction: async (request) => this.runAction(request),
       awaitCondition: async (request) => this.awaitCondition(request),
       analyze: (request) => this.analyze(request),
+      notify: async (request) => {
+        this.notifications.push(request);
+        return { idempotencyKey: `${request.event.migrationId}/${request.event.event}/${request.seq}`, targets: [] };
+      },
       describeLockHolder,
     };
   }

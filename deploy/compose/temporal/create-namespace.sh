@@ -1,6 +1,7 @@
 #!/bin/sh
-# Once the server answers: the namespace gateshift uses and its search attributes (GateshiftState,
-# GateshiftPhase, GateshiftClbIds), each created only when missing. Runs in temporalio/admin-tools.
+# Once the server answers: the namespace gateshift uses and its search attributes, each created only when
+# missing. Runs in temporalio/admin-tools. The list is src/api/names.ts's SEARCH_ATTRIBUTE_TYPES (a unit
+# test keeps the two the same).
 set -eu
 address=${TEMPORAL_ADDRESS:-temporal:7233}
 namespace=${TEMPORAL_NAMESPACE:-default}
@@ -19,7 +20,7 @@ if ! temporal operator namespace describe --address "$address" -n "$namespace" >
   temporal operator namespace create --address "$address" -n "$namespace" --retention 30d
 fi
 
-for attribute in GateshiftState=Keyword GateshiftPhase=Int GateshiftClbIds=KeywordList; do
+for attribute in GateshiftState=Keyword GateshiftPhase=Int GateshiftResources=KeywordList GateshiftKind=Keyword; do
   name=${attribute%%=*}
   type=${attribute#*=}
   if ! temporal operator search-attribute list --address "$address" -n "$namespace" | grep -q "^ *$name "; then
