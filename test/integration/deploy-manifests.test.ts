@@ -264,16 +264,20 @@ describe('RBAC per driver, applied for real', () => {
       ...target,
       body: entry('gateshift-remote', { 'app.kubernetes.io/managed-by': 'gateshift' }),
     });
-    // The policy takes a moment to load: the refusal is awaited, then the labelled one goes.
+    // The policy takes a moment to load: its refusal is awaited with dry runs (admission runs on them too,
+    // and an early one that passes deletes nothing), then a real delete is refused and the labelled one goes.
+    const refusalOf = (dryRun?: 'All') =>
+      workerCustom.deleteNamespacedCustomObject({ ...target, name: 'users-own', dryRun }).catch((e: unknown) => e);
     await vi.waitFor(
       async () => {
-        const error = await workerCustom
-          .deleteNamespacedCustomObject({ ...target, name: 'users-own' })
-          .catch((e: unknown) => e);
+        const error = await refusalOf('All');
         expect(error).toBeInstanceOf(ApiException);
         expect((error as ApiException<string>).body).toContain('gateshift deletes only the ServiceEntries it created');
       },
       { timeout: 10_000, interval: 200 },
+    );
+    expect(((await refusalOf()) as ApiException<string>).body).toContain(
+      'gateshift deletes only the ServiceEntries it created',
     );
     await workerCustom.deleteNamespacedCustomObject({ ...target, name: 'gateshift-remote' });
     const left = await adminCustom.listNamespacedCustomObject(target);
