@@ -1,15 +1,10 @@
 // The ASM OpenAPI emulator, called by the real @alicloud/openapi-core client as the worker calls it:
 // signatures verified, each action's answer shape, the upgrade's checks (PreCheck, ExpectedVersion,
 // unknown mesh or gateway), an idempotent upgrade, and the API faults shared with the SLB emulator.
-import { createRequire } from 'node:module';
-import type OpenApiModule from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callAsmApi } from '../../src/lab/asm-api/call.js';
 import { type AsmApiEmulator, startAsmApiEmulator } from '../../src/lab/asm-api/server.js';
 import type { Mesh } from '../../src/lab/asm-api/state.js';
-
-// Loaded with require, as the worker loads it (the package is CommonJS with an `exports.default`).
-const openApi = createRequire(import.meta.url)('@alicloud/openapi-core') as typeof OpenApiModule;
 
 const AK = 'LTAI5tAsmEmulatorTest';
 const SECRET = 'asm-emulator-secret';
@@ -20,47 +15,8 @@ const NEW_OPERATOR_VERSION = 'v1.22.6.29-gaaaaaaaa-aliyun';
 let emulator: AsmApiEmulator;
 let mesh: Mesh;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-function client(secret = SECRET) {
-  return new openApi.default(
-    new openApi.$OpenApiUtil.Config({
-      accessKeyId: AK,
-      accessKeySecret: secret,
-      endpoint: emulator.endpoint,
-      protocol: 'http',
-    }),
-  );
-}
-
-/** Calls an action through the SDK; an API error comes back as its answer instead of a throw. */
-async function call(action: string, query: Record<string, string>, secret = SECRET): Promise<Answer> {
-  const params = new openApi.$OpenApiUtil.Params({
-    action,
-    version: '2020-01-11',
-    protocol: 'HTTP',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
-  try {
-    const response = await client(secret).callApi(
-      params,
-      new openApi.$OpenApiUtil.OpenApiRequest({ query }),
-      new $dara.RuntimeOptions({ autoretry: false }),
-    );
-    return { status: response.statusCode, body: response.body };
-  } catch (error) {
-    const failure = error as { statusCode: number; data: Record<string, unknown> };
-    return { status: failure.statusCode, body: failure.data };
-  }
-}
+const call = (action: string, query: Record<string, string>, secret = SECRET) =>
+  callAsmApi({ endpoint: emulator.endpoint, accessKeyId: AK, accessKeySecret: secret }, action, query);
 
 const upgrade = (extra: Record<string, string> = {}) =>
   call('UpgradeMeshEditionPartially', {
