@@ -71,6 +71,8 @@ export interface Lab {
   asmApi: AsmApiEmulator;
   /** The lab's ASM instance id (ServiceMeshId). */
   meshId: string;
+  /** Admin kubeconfig files of the data-plane cluster and of the ASM control plane, for tests that play someone else. */
+  adminKubeconfigs: { cluster: string; asm: string };
   proxies: ClbProxy[];
   load?: Load;
   prometheusUrl: string;
@@ -258,6 +260,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       emulator,
       asmApi,
       meshId: ASM_MESH_ID,
+      adminKubeconfigs: { cluster: cluster.adminKubeconfig, asm: asm.adminKubeconfig },
       proxies,
       load,
       prometheusUrl: prometheus.url,
