@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { effectiveShares } from '../plan/weights.js';
 import { startAsmControlPlane } from './asm/index.js';
 import { type AsmApiEmulator, startAsmApiEmulator } from './asm-api/server.js';
 import { gatewayFullName } from './asm-api/state.js';
@@ -36,6 +35,7 @@ import {
 import { startPrometheus } from './prometheus.js';
 import { type ClbProxy, startClbProxy } from './proxy/index.js';
 import { addLoadBalancers, buildScene, restoreWeights } from './scene.js';
+import { effectiveTargetShares, versionShares } from './shares.js';
 import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
 
 /**
@@ -100,25 +100,6 @@ async function untilRegistered(emulator: SlbEmulator, pods: number): Promise<voi
     if (Date.now() > deadline) throw new Error('the CCM did not register every gateway pod as a CLB backend');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function effectiveTargetShares(emulator: SlbEmulator): Record<string, number> {
-  return Object.fromEntries(
-    CLBS.map((clb) => {
-      const backends = emulator.state.requireVServerGroup(clb.vServerGroupId).backends;
-      const weightOf = (service: string) =>
-        backends
-          .filter((backend) => backend.description?.includes(`/${service}/${GATEWAY_NAMESPACE}/`))
-          .reduce((sum, backend) => sum + backend.weight, 0);
-      return [clb.id, effectiveShares(weightOf(clb.sourceService), weightOf(clb.targetService)).target];
-    }),
-  );
-}
-
-function versionShares(now: Record<string, number>, since: Record<string, number> = {}): Record<string, number> {
-  const served = Object.entries(now).map(([version, count]) => [version, count - (since[version] ?? 0)] as const);
-  const total = served.reduce((sum, [, count]) => sum + count, 0);
-  return Object.fromEntries(served.map(([version, count]) => [version, total === 0 ? 0 : count / total]));
 }
 
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
