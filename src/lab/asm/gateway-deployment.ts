@@ -20,7 +20,7 @@ export const CANARY_ANNOTATION = 'asm.alibabacloud.com/enable-canary-deployment'
 
 export const canaryDeploymentName = (gateway: string) => `${gatewayServiceName(gateway)}-canary`;
 
-export const wantsCanary = (gateway: IstioGateway) => gateway.metadata.annotations?.[CANARY_ANNOTATION] === 'true';
+const wantsCanary = (gateway: IstioGateway) => gateway.metadata.annotations?.[CANARY_ANNOTATION] === 'true';
 
 export interface DeploymentPlan {
   workload: GatewayWorkload;

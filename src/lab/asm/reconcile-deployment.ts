@@ -10,7 +10,8 @@ import {
   type V1Deployment,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { type LabLogger, statusOf } from '../kube/logger.js';
+import { ignoringAbsence } from '../kube/absence.js';
+import type { LabLogger } from '../kube/logger.js';
 import { isRunningReady } from '../kubelet/pod-status.js';
 import { type DeploymentPlan, deploymentPod, deploymentStatus, gatewayDeployment } from './gateway-deployment.js';
 import { type IstioGateway, OWNER_LABEL, REVISION_LABEL } from './gateway-workload.js';
@@ -36,15 +37,6 @@ export interface DeploymentContext {
 
 /** What a pass did: a rolling step, or `foreign` for a Deployment of that name that the control plane did not make. */
 export type DeploymentOutcome = RolloutStep['kind'] | 'foreign';
-
-async function ignoringAbsence<T>(send: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await send();
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
 
 const podIp = (pod: V1Pod) => pod.status?.podIP || undefined;
 

@@ -6,10 +6,10 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type V1Pod,
-  type V1Service,
 } from '@kubernetes/client-node';
 import { gatewayFullName, type Mesh } from '../asm-api/state.js';
-import { type LabLogger, statusOf } from '../kube/logger.js';
+import { ignoringAbsence } from '../kube/absence.js';
+import type { LabLogger } from '../kube/logger.js';
 import { canaryDeploymentName, gatewayDeploymentPlans, ownerDeployment } from './gateway-deployment.js';
 import {
   DEFAULT_VERSION,
@@ -30,21 +30,12 @@ import {
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
-async function readService(core: CoreV1Api, namespace: string, name: string): Promise<V1Service | undefined> {
-  try {
-    return await core.readNamespacedService({ namespace, name });
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
-
 async function ensureService(core: CoreV1Api, gateway: IstioGateway, logger: LabLogger): Promise<void> {
   const { namespace, name: gatewayName } = gateway.metadata;
   const name = gatewayServiceName(gatewayName);
   const spec = gatewayServiceSpec(gateway);
   const annotations = gateway.spec?.serviceAnnotations ?? {};
-  const current = await readService(core, namespace, name);
+  const current = await ignoringAbsence(() => core.readNamespacedService({ namespace, name }));
   if (!current) {
     await core.createNamespacedService({
       namespace,
@@ -89,14 +80,6 @@ async function podsByDeployment(core: CoreV1Api, gateway: IstioGateway): Promise
     if (owner) byDeployment.set(owner, [...(byDeployment.get(owner) ?? []), pod]);
   }
   return byDeployment;
-}
-
-async function deleteIgnoringAbsence(send: () => Promise<unknown>): Promise<void> {
-  try {
-    await send();
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
-  }
 }
 
 /** The mesh the control plane serves: gateway versions and upgrades, and the fault that holds a roll. */
@@ -170,7 +153,7 @@ export async function removeOrphans(
   ) => {
     for (const item of items.filter(orphan)) {
       const { name = '', namespace: ns = '' } = item.metadata ?? {};
-      await deleteIgnoringAbsence(() => send(name, ns));
+      await ignoringAbsence(() => send(name, ns));
       logger.info(`asm: deleted ${kind} ${ns}/${name}`);
     }
   };
