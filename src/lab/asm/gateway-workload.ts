@@ -5,7 +5,7 @@
 import type { V1Pod, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
 import { READINESS_PATH } from '../gateway/pod.js';
 
-/** Marks the Services and pods the lab's ASM control plane made, with the IstioGateway's name. */
+/** Marks the Services, Deployments and pods the lab's ASM control plane made, with the IstioGateway's name. */
 export const OWNER_LABEL = 'lab.gateshift/istio-gateway';
 /** The serviceAnnotations last written to the Service, as JSON (see serviceAnnotationPatch). */
 export const APPLIED_ANNOTATIONS = 'lab.gateshift/applied-service-annotations';
