@@ -1,21 +1,36 @@
-// `npm run lab`: the lab alone, until Ctrl-C: two kube-apiservers, the CLB API emulator and proxies,
-// the CCM, kubelet and ASM simulators, the gateways, Prometheus and steady load. It writes the
-// environment a gateshift worker needs into a file (mode 0600: it holds the lab's CLB API key) and
-// serves the faults API.
+// `npm run lab`: the lab alone, until Ctrl-C: two kube-apiservers, the CLB and ASM API emulators, the
+// CLB proxies, the CCM, kubelet and ASM simulators, the gateways, Prometheus and steady load. It
+// writes the environment a gateshift worker needs into a file (mode 0600: it holds the lab's API key)
+// and serves the faults API.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { startFaultsApi } from '../src/lab/faults-api.js';
-import { startLab } from '../src/lab/index.js';
+import { type LabStart, startLab } from '../src/lab/index.js';
+
+const STARTS: LabStart[] = ['istio-serving', 'asm-serving'];
 
 const program = new Command('lab')
   .description('run the lab: a cluster with an Istio and an ASM gateway behind two CLBs, under load')
   .option('--rps <n>', 'requests per second of the load generator (0: none)', (value) => Number(value), 200)
   .option('--faults-port <port>', 'port of the faults API', (value) => Number(value), 8480)
   .option('--env-file <path>', 'where the worker environment goes', '.gateshift/lab.env')
-  .action(async (options: { rps: number; faultsPort: number; envFile: string }) => {
+  .option(
+    '--start <start>',
+    `istio-serving (before a migration) or asm-serving (before an ASM gateway canary upgrade)`,
+    (value: string) => {
+      if (!STARTS.includes(value as LabStart)) throw new Error(`--start must be one of ${STARTS.join(', ')}`);
+      return value as LabStart;
+    },
+    'istio-serving',
+  )
+  .action(async (options: { rps: number; faultsPort: number; envFile: string; start: LabStart }) => {
     process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
-    const lab = await startLab({ rps: options.rps, log: (line) => process.stdout.write(`lab: ${line}\n`) });
+    const lab = await startLab({
+      start: options.start,
+      rps: options.rps,
+      log: (line) => process.stdout.write(`lab: ${line}\n`),
+    });
     const api = await startFaultsApi(lab.faults, options.faultsPort);
     const envFile = resolve(options.envFile);
     mkdirSync(resolve(envFile, '..'), { recursive: true });
@@ -27,6 +42,7 @@ const program = new Command('lab')
         `faults API: ${api.url} (GET to read, POST {"targetErrorRatio":0.3} to set)`,
         `CLB listeners: ${lab.proxies.map((proxy) => `127.0.0.1:${proxy.port}`).join(', ')}`,
         `Prometheus: ${lab.prometheusUrl}`,
+        `ASM OpenAPI: ${lab.asmApi.endpoint} (ServiceMeshId ${lab.meshId})`,
         'Ctrl-C stops the lab.\n',
       ].join('\n'),
     );

@@ -12,6 +12,13 @@ const changesSchema = z.strictObject({
   ccmStalled: z.boolean().optional(),
   apiServerDown: z.boolean().optional(),
   slbThrottleRate: z.number().min(0).max(1).optional(),
+  versionErrorRatio: z
+    .strictObject({ version: z.string().min(1), ratio: z.number().min(0).max(1) })
+    .nullable()
+    .optional(),
+  canaryNeverReady: z.boolean().optional(),
+  stallUpgrade: z.boolean().optional(),
+  asmThrottleRate: z.number().min(0).max(1).optional(),
 });
 
 export async function startFaultsApi(faults: LabFaults, port = 0): Promise<{ url: string; stop(): Promise<void> }> {

@@ -1,7 +1,10 @@
 // The faults the lab can inject, each set as an absolute state: the ASM gateway answering 5xx or
-// slowly, a route missing on it, a stalled CCM, an outage of the cluster's API server, a throttling
-// SLB API. The demo, the e2e tests and the lab's HTTP API (POST /faults) use them.
+// slowly, the pods of one version answering 5xx, a canary that never gets Ready, a gateway upgrade
+// that stalls half-way, a route missing on the ASM gateway, a stalled CCM, an outage of the cluster's
+// API server, a throttling SLB or ASM API. The demo, the e2e tests and the lab's HTTP API (POST
+// /faults) use them.
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { AsmApiEmulator } from './asm-api/server.js';
 import type { Ccm } from './ccm/index.js';
 import type { TestCluster } from './cluster/index.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
@@ -19,6 +22,14 @@ export interface FaultState {
   apiServerDown: boolean;
   /** Share (0..1) of SLB API calls answered with Throttling.User. */
   slbThrottleRate: number;
+  /** The gateway pods of one version (e.g. the canary's `1.22.6.29`) answer this share (0..1) with 503; null: none. */
+  versionErrorRatio: { version: string; ratio: number } | null;
+  /** The canary Deployment's pod never passes its readiness probe, so the CCM never registers it. */
+  canaryNeverReady: boolean;
+  /** A gateway upgrade stops half-way: its status stays `upgrading`. */
+  stallUpgrade: boolean;
+  /** Share (0..1) of ASM API calls answered with Throttling.User. */
+  asmThrottleRate: number;
 }
 
 export interface LabFaults {
@@ -29,6 +40,7 @@ export interface LabFaults {
 export function createLabFaults(parts: {
   gateways: GatewayRuntime;
   emulator: SlbEmulator;
+  asmApi: AsmApiEmulator;
   ccm: Ccm;
   cluster: TestCluster;
   asmAdminKubeconfig: string;
@@ -40,6 +52,10 @@ export function createLabFaults(parts: {
     ccmStalled: false,
     apiServerDown: false,
     slbThrottleRate: 0,
+    versionErrorRatio: null,
+    canaryNeverReady: false,
+    stallUpgrade: false,
+    asmThrottleRate: 0,
   };
   const asm = new KubeConfig();
   asm.loadFromFile(parts.asmAdminKubeconfig);
@@ -49,10 +65,14 @@ export function createLabFaults(parts: {
   return {
     state: () => ({ ...current }),
     async set(changes) {
-      for (const pod of parts.gateways.of(TARGET_GATEWAY)) {
-        if (changes.targetErrorRatio !== undefined) pod.faults.errorRatio = changes.targetErrorRatio;
-        if (changes.targetLatencyMs !== undefined) pod.faults.addedLatencyMs = changes.targetLatencyMs;
-      }
+      const next = { ...current, ...changes };
+      parts.gateways.setFaults({
+        gateways: { [TARGET_GATEWAY]: { errorRatio: next.targetErrorRatio, addedLatencyMs: next.targetLatencyMs } },
+        versionErrorRatio: next.versionErrorRatio ?? undefined,
+        canaryNeverReady: next.canaryNeverReady,
+      });
+      parts.asmApi.faults.stallUpgrade = next.stallUpgrade;
+      parts.asmApi.faults.throttleRate = next.asmThrottleRate;
       if (
         changes.routeMissingOnTarget !== undefined &&
         changes.routeMissingOnTarget !== current.routeMissingOnTarget &&

@@ -1,28 +1,56 @@
 // The lab: a world of real servers (two kube-apiservers with etcd — the cluster and the ASM control
 // plane —, Prometheus) and small simulators (the CLB API and its data plane, the CCM, the kubelet,
-// the ASM control plane, the gateways, a load generator), in which gateshift migrates real HTTP
-// traffic. One function starts it and stops it; tests and the demo use it, the product never does.
+// the ASM control plane and its OpenAPI, the gateways, a load generator), in which gateshift migrates
+// real HTTP traffic or canary-upgrades the ASM gateway. One function starts it and stops it; tests
+// and the demo use it, the product never does.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { effectiveShares } from '../plan/weights.js';
 import { startAsmControlPlane } from './asm/index.js';
+import { type AsmApiEmulator, startAsmApiEmulator } from './asm-api/server.js';
+import { gatewayFullName } from './asm-api/state.js';
 import { startCcm } from './ccm/index.js';
+import { clbRegistration } from './ccm/registration.js';
+import { applyManifests } from './cluster/apply.js';
 import { startTestCluster, type TestCluster } from './cluster/index.js';
 import { createLabFaults, type LabFaults } from './faults.js';
+import { METRICS_PATH } from './gateway/index.js';
 import { startGatewayRuntime } from './gateway-runtime.js';
 import { writeWorkerKubeconfig } from './kube/worker-kubeconfig.js';
 import { startKubelet } from './kubelet/index.js';
 import { type Load, startLoad } from './load/index.js';
-import { CLBS, CLUSTER_ID, GATEWAY_NAMESPACE, ROUTE, SOURCE_GATEWAY, TARGET_GATEWAY } from './names.js';
+import {
+  ASM_MESH_ID,
+  ASM_VERSIONS,
+  CLBS,
+  CLUSTER_ID,
+  GATEWAY_NAMESPACE,
+  ROUTE,
+  SOURCE_GATEWAY,
+  TARGET_GATEWAY,
+} from './names.js';
 import { startPrometheus } from './prometheus.js';
 import { type ClbProxy, startClbProxy } from './proxy/index.js';
 import { addLoadBalancers, buildScene, restoreWeights } from './scene.js';
+import { effectiveTargetShares, versionShares } from './shares.js';
 import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
 
+/**
+ * Where the lab starts: `istio-serving` (default), before a migration: the CLBs at 100/0 on the Istio
+ * gateway, the ASM gateway at its control plane's version. `asm-serving`, before a gateway canary
+ * upgrade: the CLBs at 0/100 on the ASM gateway, which runs ASM_VERSIONS.gateway (status notStart)
+ * while its control plane runs ASM_VERSIONS.controlPlane.
+ */
+export type LabStart = 'istio-serving' | 'asm-serving';
+
+/** The worker's RBAC for the gateway canary driver, which the lab grants in both clusters when the ASM gateway serves. */
+const ASM_CANARY_RBAC = fileURLToPath(new URL('../../deploy/rbac/asm-gateway-canary.yaml', import.meta.url));
+
 export interface LabOptions {
+  start?: LabStart;
   sourcePods?: number;
   targetPods?: number;
   /** Requests per second of the load generator over both CLBs; 0: no load. */
@@ -30,19 +58,31 @@ export interface LabOptions {
   /** From an annotation change to the CLB's new backend weights; default 500 ms. */
   ccmDelayMs?: number;
   routeMissingOnTarget?: boolean;
+  /** The first three octets of the pods' loopback IPs, e.g. `127.0.10.` (default): two labs at once need two. */
+  podIpPrefix?: string;
   log?: (line: string) => void;
 }
 
 export interface Lab {
-  /** What the gateshift worker needs in its environment to reach the lab (kubeconfig, CLB API, Prometheus). */
+  /** What the gateshift worker needs in its environment to reach the lab (kubeconfig, CLB and ASM APIs, Prometheus). */
   workerEnv: Record<string, string>;
   emulator: SlbEmulator;
+  /** The ASM OpenAPI emulator: its state holds the mesh (versions, upgrades), its faults the API's. */
+  asmApi: AsmApiEmulator;
+  /** The lab's ASM instance id (ServiceMeshId). */
+  meshId: string;
+  /** Admin kubeconfig files of the data-plane cluster and of the ASM control plane, for tests that play someone else. */
+  adminKubeconfigs: { cluster: string; asm: string };
   proxies: ClbProxy[];
   load?: Load;
   prometheusUrl: string;
   faults: LabFaults;
   /** The target gateway's share of each CLB's backend weights right now, in percent. */
   effectiveTargetShares(): Record<string, number>;
+  /** Requests the gateway pods answered so far, by version (`1.20.6.29`, …; `latest` for the Istio gateway), pods gone included. */
+  servedByVersion(): Record<string, number>;
+  /** Each version's share (0..1) of the requests answered since `since` (an earlier servedByVersion()), or since the start. */
+  versionShares(since?: Record<string, number>): Record<string, number>;
   /** Puts every CLB back to 100/0 (as an operator would before a new migration) and waits for the CCM. */
   restoreSource(): Promise<void>;
   stop(): Promise<void>;
@@ -62,21 +102,9 @@ async function untilRegistered(emulator: SlbEmulator, pods: number): Promise<voi
   }
 }
 
-function effectiveTargetShares(emulator: SlbEmulator): Record<string, number> {
-  return Object.fromEntries(
-    CLBS.map((clb) => {
-      const backends = emulator.state.requireVServerGroup(clb.vServerGroupId).backends;
-      const weightOf = (service: string) =>
-        backends
-          .filter((backend) => backend.description?.includes(`/${service}/${GATEWAY_NAMESPACE}/`))
-          .reduce((sum, backend) => sum + backend.weight, 0);
-      return [clb.id, effectiveShares(weightOf(clb.sourceService), weightOf(clb.targetService)).target];
-    }),
-  );
-}
-
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
+  const asmServing = options.start === 'asm-serving';
   const sourcePods = options.sourcePods ?? 2;
   const targetPods = options.targetPods ?? 3;
   const stops: (() => Promise<unknown>)[] = [];
@@ -99,9 +127,28 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const emulator = await startSlbEmulator({ accessKeys: { [accessKeyId]: accessKeySecret } });
     stops.push(() => emulator.stop());
     addLoadBalancers(emulator.state);
+    const asmApi = await startAsmApiEmulator({ accessKeys: { [accessKeyId]: accessKeySecret } });
+    stops.push(() => asmApi.stop());
+    // The ASM gateway is made at the mesh's first version; with the ASM gateway serving, step 1 of its
+    // canary upgrade (the control plane's own upgrade) is done.
+    const mesh = asmApi.state.addMesh({
+      id: ASM_MESH_ID,
+      version: asmServing ? ASM_VERSIONS.gateway : ASM_VERSIONS.controlPlane,
+    });
+    mesh.addGateway(gatewayFullName(GATEWAY_NAMESPACE, TARGET_GATEWAY));
+    mesh.upgradeControlPlane(ASM_VERSIONS.controlPlane);
+    if (asmServing)
+      for (const config of [cluster.adminKubeconfig, asm.adminKubeconfig])
+        await applyManifests(kubeConfig(config), [ASM_CANARY_RBAC]);
 
     log('building the scene: gateways, Services with CLB annotations, IstioGateway, bookinfo routes');
-    const kubelet = await startKubelet({ kubeconfig: cluster.adminKubeconfig, ipPool: { prefix: '127.0.10.' } });
+    const kubelet = await startKubelet({
+      kubeconfig: cluster.adminKubeconfig,
+      ipPool: { prefix: options.podIpPrefix ?? '127.0.10.' },
+      readinessProbes: true,
+      // The proxies' drain: the ASM control plane removes a retired pod as soon as the CCM dropped it.
+      terminationMs: 10_000,
+    });
     stops.push(() => kubelet.stop());
     const ccm = await startCcm({
       kubeconfig: cluster.adminKubeconfig,
@@ -113,26 +160,31 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const asmControlPlane = await startAsmControlPlane({
       kubeconfig: asm.adminKubeconfig,
       clusterKubeconfig: cluster.adminKubeconfig,
+      mesh: { state: mesh, faults: asmApi.faults },
+      registry: clbRegistration(
+        emulator.state,
+        CLBS.map((clb) => clb.vServerGroupId),
+      ),
     });
     stops.push(() => asmControlPlane.stop());
     await buildScene(kubeConfig(cluster.adminKubeconfig), kubeConfig(asm.adminKubeconfig), {
       sourcePods,
       targetPods,
       routeMissingOnTarget: options.routeMissingOnTarget,
+      targetServing: asmServing,
     });
+    const targetsFile = join(dir, 'gateway-targets.json');
     const gateways = await startGatewayRuntime({
       cluster: { config: kubeConfig(cluster.adminKubeconfig), kubeconfig: cluster.adminKubeconfig },
       asm: { kubeconfig: asm.adminKubeconfig },
-      expectedPods: sourcePods + targetPods,
+      targetsFile,
     });
     stops.push(() => gateways.stop());
+    await gateways.untilRunning(sourcePods + targetPods);
     await untilRegistered(emulator, sourcePods + targetPods);
 
     log('starting Prometheus (scraping every gateway pod each second) and the CLB proxies');
-    const prometheus = await startPrometheus({
-      scrapeTargets: gateways.metricsTargets,
-      metricsPath: '/stats/prometheus',
-    });
+    const prometheus = await startPrometheus({ targetsFile, metricsPath: METRICS_PATH });
     stops.push(() => prometheus.stop());
     const proxies: ClbProxy[] = [];
     for (const clb of CLBS) {
@@ -160,9 +212,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       { cluster: cluster.workerKubeconfig, asm: asm.workerKubeconfig },
       'cluster',
     );
-    const faults = createLabFaults({ gateways, emulator, ccm, cluster, asmAdminKubeconfig: asm.adminKubeconfig });
+    const faults = createLabFaults({
+      gateways,
+      emulator,
+      asmApi,
+      ccm,
+      cluster,
+      asmAdminKubeconfig: asm.adminKubeconfig,
+    });
     log(
-      `lab ready: ${sourcePods} Istio and ${targetPods} ASM gateway pods behind ${CLBS.length} CLBs, ${rps} requests/s`,
+      `lab ready: ${sourcePods} Istio and ${targetPods} ASM gateway pods behind ${CLBS.length} CLBs` +
+        ` (${asmServing ? 'ASM' : 'Istio'} serving), ${rps} requests/s`,
     );
     return {
       workerEnv: {
@@ -170,17 +230,25 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         GATESHIFT_ASM_KUBECONTEXT: 'asm',
         GATESHIFT_SLB_ENDPOINT: emulator.endpoint,
         GATESHIFT_SLB_PROTOCOL: 'http',
+        GATESHIFT_ASM_ENDPOINT: asmApi.endpoint,
+        GATESHIFT_ASM_PROTOCOL: 'http',
+        GATESHIFT_LAB_ASM_MESH_ID: ASM_MESH_ID,
         ALIBABA_CLOUD_ACCESS_KEY_ID: accessKeyId,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret,
         ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
         PROMETHEUS_URL: prometheus.url,
       },
       emulator,
+      asmApi,
+      meshId: ASM_MESH_ID,
+      adminKubeconfigs: { cluster: cluster.adminKubeconfig, asm: asm.adminKubeconfig },
       proxies,
       load,
       prometheusUrl: prometheus.url,
       faults,
       effectiveTargetShares: () => effectiveTargetShares(emulator),
+      servedByVersion: () => gateways.servedByVersion(),
+      versionShares: (since) => versionShares(gateways.servedByVersion(), since),
       async restoreSource() {
         await restoreWeights(kubeConfig(cluster.adminKubeconfig));
         const deadline = Date.now() + 30_000;

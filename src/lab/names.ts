@@ -35,3 +35,8 @@ export const CLBS: LabClb[] = [
     targetService: 'istio-ingressgateway-asm-internal',
   },
 ];
+
+/** The lab's ASM instance, as the ASM OpenAPI names it. */
+export const ASM_MESH_ID = 'c1ab0a5e1bd94d8c9d1f5d7f1a2b3c4d';
+/** Where the `asm-serving` lab starts: the ASM gateway one release behind its control plane. */
+export const ASM_VERSIONS = { gateway: '1.20.6.29', controlPlane: '1.22.6.29' } as const;

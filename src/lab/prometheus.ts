@@ -10,7 +10,9 @@ import { startServer } from './cluster/process.js';
 
 export interface PrometheusOptions {
   /** host:port of each metrics endpoint to scrape. */
-  scrapeTargets: string[];
+  scrapeTargets?: string[];
+  /** A file_sd target file (`[{"targets": ["host:port", …]}]`), re-read when it changes: for targets that come and go. */
+  targetsFile?: string;
   /** Default /metrics; Istio's proxies answer on /stats/prometheus. */
   metricsPath?: string;
   scrapeIntervalSec?: number;
@@ -37,7 +39,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
         {
           job_name: 'gateways',
           metrics_path: options.metricsPath ?? '/metrics',
-          static_configs: [{ targets: options.scrapeTargets }],
+          ...(options.scrapeTargets && { static_configs: [{ targets: options.scrapeTargets }] }),
+          ...(options.targetsFile && {
+            file_sd_configs: [{ files: [options.targetsFile], refresh_interval: interval }],
+          }),
         },
       ],
     }),

@@ -2,7 +2,7 @@
 // the Istio gateway's pods and, per CLB, a Service with the four CLB annotations at weight 100; the
 // ASM gateway as an IstioGateway on the ASM control plane (its Service and pods follow) and, for the
 // second CLB, a second Service at weight 0; the bookinfo routes on the cluster and their migrated
-// copies on ASM.
+// copies on ASM. Or, when the ASM gateway already serves, the same with the weights at 0/100.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { CLB_ANNOTATIONS, formatVgroupPort } from '../plan/index.js';
 import { bookinfoObjects, type KubeJson, putObjects } from './kube/bookinfo.js';
@@ -24,6 +24,8 @@ export interface SceneOptions {
   targetPods: number;
   /** The ASM side lacks the bookinfo VirtualService: its gateway answers 404. */
   routeMissingOnTarget?: boolean;
+  /** Every CLB already sends all traffic to the ASM gateway (weights 0/100), as after a migration. */
+  targetServing?: boolean;
 }
 
 const PORTS = [{ name: 'http2', port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: 'TCP' }];
@@ -52,6 +54,7 @@ export function asmRouting(routeMissingOnTarget = false): KubeJson[] {
 }
 
 export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: SceneOptions): Promise<void> {
+  const [sourceWeight, targetWeight] = options.targetServing ? ['0', '100'] : ['100', '0'];
   const core = cluster.makeApiClient(CoreV1Api);
   const asmCore = asm.makeApiClient(CoreV1Api);
   for (const name of [GATEWAY_NAMESPACE, APP_NAMESPACE]) {
@@ -81,10 +84,10 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
         spec: { type: 'LoadBalancer', selector: { istio: gateway }, ports: PORTS },
       },
     });
-  for (const clb of CLBS) await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, '100'));
+  for (const clb of CLBS) await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, sourceWeight));
   const [first, ...others] = CLBS;
   if (!first) return;
-  // Step 2: the ASM gateway, whose Service carries the first CLB's annotations at weight 0.
+  // Step 2: the ASM gateway, whose Service carries the first CLB's annotations (weight 0 before a migration).
   await asm.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     group: 'istio.alibabacloud.com',
     version: 'v1beta1',
@@ -99,11 +102,11 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
         replicaCount: options.targetPods,
         ports: PORTS,
         serviceType: 'LoadBalancer',
-        serviceAnnotations: clbAnnotations(first, '0'),
+        serviceAnnotations: clbAnnotations(first, targetWeight),
       },
     },
   });
-  for (const clb of others) await createService(clb.targetService, TARGET_GATEWAY, clbAnnotations(clb, '0'));
+  for (const clb of others) await createService(clb.targetService, TARGET_GATEWAY, clbAnnotations(clb, targetWeight));
   // Step 3: the routes on the cluster, and their copies on ASM selecting the ASM gateway.
   await putObjects(cluster.makeApiClient(CustomObjectsApi), APP_NAMESPACE, bookinfoObjects());
   await putObjects(asm.makeApiClient(CustomObjectsApi), APP_NAMESPACE, asmRouting(options.routeMissingOnTarget));

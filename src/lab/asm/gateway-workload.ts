@@ -1,15 +1,25 @@
 // What ASM makes of an IstioGateway in the data-plane cluster: a Service `istio-<name>` (the name ASM
 // gives the gateway named `ingressgateway`: `istio-ingressgateway`) selecting the pods by
 // `app: istio-<name>` and `istio: <name>`, with the IstioGateway's ports and serviceAnnotations, and
-// `replicaCount` gateway pods bound to the lab's node.
+// the gateway pods bound to the lab's node, running the gateway's version of the proxy.
 import type { V1Pod, V1ServicePort, V1ServiceSpec } from '@kubernetes/client-node';
+import { READINESS_PATH } from '../gateway/pod.js';
 
-/** Marks the Services and pods the lab's ASM control plane made, with the IstioGateway's name. */
+/** Marks the Services, Deployments and pods the lab's ASM control plane made, with the IstioGateway's name. */
 export const OWNER_LABEL = 'lab.gateshift/istio-gateway';
 /** The serviceAnnotations last written to the Service, as JSON (see serviceAnnotationPatch). */
 export const APPLIED_ANNOTATIONS = 'lab.gateshift/applied-service-annotations';
 export const LAB_NODE = 'lab-node';
-const PROXY_IMAGE = 'registry-cn-hangzhou.ack.aliyuncs.com/acs/proxyv2:lab';
+/** Istio's label for a workload's version, which its metrics report as source_canonical_revision. */
+export const REVISION_LABEL = 'service.istio.io/canonical-revision';
+/** The label ASM puts on the canary Deployment and its pods. */
+export const CANARY_LABEL = 'asm.alibabacloud.com/canary';
+/** The pilot-agent's status port: metrics on /stats/prometheus, readiness on /healthz/ready. */
+export const STATUS_PORT = 15020;
+/** The version of gateways on a control plane without a mesh to say otherwise. */
+export const DEFAULT_VERSION = '1.22.6.29';
+
+export const proxyImage = (version: string) => `registry-cn-hangzhou.ack.aliyuncs.com/acs/proxyv2:${version}`;
 
 export interface IstioGatewayPort {
   name?: string;
@@ -20,17 +30,33 @@ export interface IstioGatewayPort {
 }
 
 export interface IstioGateway {
-  metadata: { name: string; namespace: string };
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
   spec?: {
     ports?: IstioGatewayPort[];
     replicaCount?: number;
     serviceAnnotations?: Record<string, string>;
     serviceType?: string;
     externalTrafficPolicy?: string;
+    /** An absolute number or a percentage of replicaCount, as a Deployment's rolling update takes them. */
+    rollingMaxSurge?: number | string;
+    rollingMaxUnavailable?: number | string;
   };
 }
 
+/** The Service's name, which is also the gateway's Deployment's. */
 export const gatewayServiceName = (gateway: string) => `istio-${gateway}`;
+
+/** One of the gateway's Deployments: the main one or the canary, and the version its pods run. */
+export interface GatewayWorkload {
+  deployment: string;
+  version: string;
+  canary: boolean;
+}
+
+/** The labels of a workload's pods (the canary's also on its Deployment and selector). */
+export function workloadLabels(gateway: string, workload: GatewayWorkload): Record<string, string> {
+  return { ...gatewaySelector(gateway), ...(workload.canary && { [CANARY_LABEL]: 'true' }) };
+}
 
 /** The Service's selector and the pods' labels. */
 export const gatewaySelector = (gateway: string) => ({ app: gatewayServiceName(gateway), istio: gateway });
@@ -62,7 +88,14 @@ export function samePorts(current: readonly V1ServicePort[], desired: readonly V
   return current.map(portKey).join(',') === desired.map(portKey).join(',');
 }
 
-export function gatewayPod(gateway: IstioGateway): V1Pod {
+export function gatewayPod(
+  gateway: IstioGateway,
+  workload: GatewayWorkload = {
+    deployment: gatewayServiceName(gateway.metadata.name),
+    version: DEFAULT_VERSION,
+    canary: false,
+  },
+): V1Pod {
   const name = gateway.metadata.name;
   const ports = (gateway.spec?.ports ?? []).map((port) =>
     // A named targetPort needs a container port of that name.
@@ -73,13 +106,20 @@ export function gatewayPod(gateway: IstioGateway): V1Pod {
   const unique = ports.filter((port, i) => ports.findIndex((p) => p.containerPort === port.containerPort) === i);
   return {
     metadata: {
-      generateName: `${gatewayServiceName(name)}-`,
+      generateName: `${workload.deployment}-`,
       namespace: gateway.metadata.namespace,
-      labels: { ...gatewaySelector(name), [OWNER_LABEL]: name },
+      labels: { ...workloadLabels(name, workload), [OWNER_LABEL]: name, [REVISION_LABEL]: workload.version },
     },
     spec: {
       nodeName: LAB_NODE,
-      containers: [{ name: 'istio-proxy', image: PROXY_IMAGE, ports: unique }],
+      containers: [
+        {
+          name: 'istio-proxy',
+          image: proxyImage(workload.version),
+          ports: unique,
+          readinessProbe: { httpGet: { path: READINESS_PATH, port: STATUS_PORT }, periodSeconds: 2 },
+        },
+      ],
     },
   };
 }

@@ -1,9 +1,18 @@
-// Brings one IstioGateway's Service and pods in the data-plane cluster to what it asks for, and
-// removes those whose IstioGateway is gone.
-import { type CoreV1Api, PatchStrategy, setHeaderOptions, type V1Pod, type V1Service } from '@kubernetes/client-node';
-import { type LabLogger, statusOf } from '../kube/logger.js';
+// Brings one IstioGateway's Service, Deployments and pods in the data-plane cluster to what it asks
+// for, and removes those whose IstioGateway is gone.
 import {
-  gatewayPod,
+  type CoreV1Api,
+  type KubernetesObject,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import { gatewayFullName, type Mesh } from '../asm-api/state.js';
+import { ignoringAbsence } from '../kube/absence.js';
+import type { LabLogger } from '../kube/logger.js';
+import { canaryDeploymentName, gatewayDeploymentPlans, ownerDeployment } from './gateway-deployment.js';
+import {
+  DEFAULT_VERSION,
   gatewayServiceName,
   gatewayServiceSpec,
   type IstioGateway,
@@ -12,24 +21,21 @@ import {
   samePorts,
   serviceAnnotationPatch,
 } from './gateway-workload.js';
+import {
+  type DeploymentContext,
+  type DeploymentOutcome,
+  reconcileDeployment,
+  removeDeployment,
+} from './reconcile-deployment.js';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-async function readService(core: CoreV1Api, namespace: string, name: string): Promise<V1Service | undefined> {
-  try {
-    return await core.readNamespacedService({ namespace, name });
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
 
 async function ensureService(core: CoreV1Api, gateway: IstioGateway, logger: LabLogger): Promise<void> {
   const { namespace, name: gatewayName } = gateway.metadata;
   const name = gatewayServiceName(gatewayName);
   const spec = gatewayServiceSpec(gateway);
   const annotations = gateway.spec?.serviceAnnotations ?? {};
-  const current = await readService(core, namespace, name);
+  const current = await ignoringAbsence(() => core.readNamespacedService({ namespace, name }));
   if (!current) {
     await core.createNamespacedService({
       namespace,
@@ -65,66 +71,93 @@ async function ensureService(core: CoreV1Api, gateway: IstioGateway, logger: Lab
   );
 }
 
-const createdAt = (pod: V1Pod) => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
-const newestFirst = (a: V1Pod, b: V1Pod) =>
-  createdAt(b) - createdAt(a) || (b.metadata?.name ?? '').localeCompare(a.metadata?.name ?? '');
-
-async function ensurePods(core: CoreV1Api, gateway: IstioGateway, logger: LabLogger): Promise<void> {
+async function podsByDeployment(core: CoreV1Api, gateway: IstioGateway): Promise<Map<string, V1Pod[]>> {
   const { namespace, name } = gateway.metadata;
-  const replicas = gateway.spec?.replicaCount ?? 1;
   const list = await core.listNamespacedPod({ namespace, labelSelector: `${OWNER_LABEL}=${name}` });
-  const alive = list.items.filter((pod) => !pod.metadata?.deletionTimestamp).sort(newestFirst);
-  for (let i = alive.length; i < replicas; i++) {
-    const pod = await core.createNamespacedPod({ namespace, body: gatewayPod(gateway) });
-    logger.info(`asm: created pod ${namespace}/${pod.metadata?.name}`);
+  const byDeployment = new Map<string, V1Pod[]>();
+  for (const pod of list.items) {
+    const owner = ownerDeployment(pod);
+    if (owner) byDeployment.set(owner, [...(byDeployment.get(owner) ?? []), pod]);
   }
-  for (const pod of alive.slice(0, Math.max(0, alive.length - replicas))) {
-    await deleteIgnoringAbsence(() => core.deleteNamespacedPod({ namespace, name: pod.metadata?.name ?? '' }));
-    logger.info(`asm: deleted pod ${namespace}/${pod.metadata?.name}`);
-  }
+  return byDeployment;
 }
 
-async function deleteIgnoringAbsence(send: () => Promise<unknown>): Promise<void> {
-  try {
-    await send();
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
+/** The mesh the control plane serves: gateway versions and upgrades, and the fault that holds a roll. */
+export interface ControlPlaneMesh {
+  state: Mesh;
+  faults?: { stallUpgrade: boolean };
+}
+
+export interface GatewayContext extends DeploymentContext {
+  mesh?: ControlPlaneMesh;
+}
+
+const settled = (outcome: DeploymentOutcome) => outcome === 'done' || outcome === 'foreign';
+
+/**
+ * Brings the gateway's Service and Deployments (main, and canary while annotated) one step closer to
+ * what it asks for, and reports an upgrade finished once every main pod runs the new version. True
+ * when nothing is under way any more.
+ */
+export async function reconcileGateway(context: GatewayContext, gateway: IstioGateway): Promise<boolean> {
+  const { namespace, name } = gateway.metadata;
+  await ensureService(context.core, gateway, context.logger);
+  const mesh = context.mesh?.state;
+  const record = mesh?.addGateway(gatewayFullName(namespace, name));
+  const version = record ? (record.upgradingTo ?? record.version) : DEFAULT_VERSION;
+  const plans = gatewayDeploymentPlans(gateway, version, mesh?.version ?? DEFAULT_VERSION);
+  const pods = await podsByDeployment(context.core, gateway);
+  const podsOf = (deployment: string) => pods.get(deployment) ?? [];
+  const stalled = Boolean(record?.upgradingTo && context.mesh?.faults?.stallUpgrade);
+  const main = await reconcileDeployment(context, gateway, plans.main, podsOf(plans.main.workload.deployment), stalled);
+  if (main === 'done' && record?.upgradingTo) {
+    mesh?.finishUpgrade(record);
+    context.logger.info(`asm: gateway ${namespace}/${name} upgraded to ${version}`);
   }
+  const canaryName = canaryDeploymentName(name);
+  const canary = plans.canary
+    ? await reconcileDeployment(context, gateway, plans.canary, podsOf(canaryName))
+    : (await removeDeployment(context, gateway, canaryName, podsOf(canaryName)))
+      ? 'done'
+      : 'wait';
+  return settled(main) && settled(canary);
 }
 
-export async function reconcileGateway(core: CoreV1Api, gateway: IstioGateway, logger: LabLogger): Promise<void> {
-  await ensureService(core, gateway, logger);
-  await ensurePods(core, gateway, logger);
-}
-
-/** Deletes the Services and pods made for IstioGateways that no longer exist (in `namespace`, or anywhere). */
+/** Deletes the Services, Deployments and pods made for IstioGateways that no longer exist (in `namespace`, or anywhere). */
 export async function removeOrphans(
-  core: CoreV1Api,
+  { core, apps, logger }: DeploymentContext,
   gateways: readonly IstioGateway[],
   namespace: string | undefined,
-  logger: LabLogger,
 ): Promise<void> {
   const labelSelector = OWNER_LABEL;
-  const exists = (object: V1Service | V1Pod) =>
-    gateways.some(
+  const orphan = (object: KubernetesObject) =>
+    !object.metadata?.deletionTimestamp &&
+    !gateways.some(
       (gateway) =>
         gateway.metadata.namespace === object.metadata?.namespace &&
         gateway.metadata.name === object.metadata?.labels?.[OWNER_LABEL],
     );
-  const [services, pods] = await Promise.all([
+  const [services, deployments, pods] = await Promise.all([
     namespace
       ? core.listNamespacedService({ namespace, labelSelector })
       : core.listServiceForAllNamespaces({ labelSelector }),
+    namespace
+      ? apps.listNamespacedDeployment({ namespace, labelSelector })
+      : apps.listDeploymentForAllNamespaces({ labelSelector }),
     namespace ? core.listNamespacedPod({ namespace, labelSelector }) : core.listPodForAllNamespaces({ labelSelector }),
   ]);
-  for (const service of services.items.filter((item) => !exists(item))) {
-    const { name = '', namespace: ns = '' } = service.metadata ?? {};
-    await deleteIgnoringAbsence(() => core.deleteNamespacedService({ name, namespace: ns }));
-    logger.info(`asm: deleted Service ${ns}/${name}`);
-  }
-  for (const pod of pods.items.filter((item) => !exists(item) && !item.metadata?.deletionTimestamp)) {
-    const { name = '', namespace: ns = '' } = pod.metadata ?? {};
-    await deleteIgnoringAbsence(() => core.deleteNamespacedPod({ name, namespace: ns }));
-    logger.info(`asm: deleted pod ${ns}/${name}`);
-  }
+  const remove = async (
+    kind: string,
+    items: KubernetesObject[],
+    send: (name: string, ns: string) => Promise<unknown>,
+  ) => {
+    for (const item of items.filter(orphan)) {
+      const { name = '', namespace: ns = '' } = item.metadata ?? {};
+      await ignoringAbsence(() => send(name, ns));
+      logger.info(`asm: deleted ${kind} ${ns}/${name}`);
+    }
+  };
+  await remove('Service', services.items, (name, ns) => core.deleteNamespacedService({ name, namespace: ns }));
+  await remove('Deployment', deployments.items, (name, ns) => apps.deleteNamespacedDeployment({ name, namespace: ns }));
+  await remove('pod', pods.items, (name, ns) => core.deleteNamespacedPod({ name, namespace: ns }));
 }

@@ -5,10 +5,12 @@ export interface GatewayFaults {
   errorRatio: number;
   /** Delay added before every answer. */
   addedLatencyMs: number;
+  /** The readiness endpoint answers 503, as a proxy that never gets ready. */
+  neverReady: boolean;
 }
 
 /** Whether the next routed request fails: an error is due each time the accumulated ratio reaches one. */
-export function errorDrawer(faults: GatewayFaults): () => boolean {
+export function errorDrawer(faults: Pick<GatewayFaults, 'errorRatio'>): () => boolean {
   let due = 0;
   return () => {
     due += Math.min(Math.max(faults.errorRatio, 0), 1);

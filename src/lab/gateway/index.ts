@@ -4,6 +4,7 @@ export {
   type GatewayPod,
   type GatewayPodOptions,
   METRICS_PATH,
+  READINESS_PATH,
   SERVED_BY_HEADER,
   startGatewayPod,
 } from './pod.js';

@@ -11,6 +11,7 @@ const LABELS = [
   'reporter',
   'source_workload',
   'source_workload_namespace',
+  'source_canonical_revision',
   'destination_service',
   'response_code',
   'request_protocol',
@@ -19,6 +20,8 @@ const LABELS = [
 export interface Workload {
   workload: string;
   namespace: string;
+  /** Istio's canonical revision of the workload: the pod's version. */
+  revision: string;
 }
 
 export interface IstioStats {
@@ -26,7 +29,7 @@ export interface IstioStats {
   record(answer: { status: number; destinationService?: string; durationMs: number }): void;
 }
 
-export function createIstioStats({ workload, namespace }: Workload): IstioStats {
+export function createIstioStats({ workload, namespace, revision }: Workload): IstioStats {
   const registry = new Registry();
   const requests = new Counter({
     name: 'istio_requests_total',
@@ -48,6 +51,7 @@ export function createIstioStats({ workload, namespace }: Workload): IstioStats 
         reporter: 'source',
         source_workload: workload,
         source_workload_namespace: namespace,
+        source_canonical_revision: revision,
         destination_service: destinationService ?? 'unknown',
         response_code: String(status),
         request_protocol: 'http',

@@ -1,6 +1,7 @@
 // A gateway pod: an HTTP server per container port on the pod's loopback IP that answers like the
 // Envoy of an Istio ingress gateway (a route from the Gateway/VirtualService resources, else 404),
-// stamps which gateway and pod served, drains on stop, and exports Istio's metrics on its own port.
+// stamps which gateway and pod served, drains on stop, and on its status port (the pilot-agent's)
+// exports Istio's metrics and answers the readiness probe.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +12,7 @@ import type { Route, RouteTable } from './routes.js';
 /** `<gateway name>/<pod name>` on every answer a gateway pod gives. */
 export const SERVED_BY_HEADER = 'x-served-by';
 export const METRICS_PATH = '/stats/prometheus';
+export const READINESS_PATH = '/healthz/ready';
 const DEFAULT_METRICS_PORT = 15020;
 // Envoy keeps idle downstream connections for an hour; Node's 5 s default would race clients that
 // reuse a pooled connection just as the server closes it.
@@ -22,6 +24,8 @@ export interface GatewayIdentity {
   namespace: string;
   /** Istio's source_workload: the gateway's Deployment. */
   workload: string;
+  /** Istio's source_canonical_revision: the pod's version; default `latest`, as Istio without the label. */
+  revision?: string;
   /** The pod's labels, which Gateway selectors match; default `{ istio: name }`. */
   labels?: Record<string, string>;
 }
@@ -33,7 +37,7 @@ export interface GatewayPodOptions {
   podName: string;
   gateway: GatewayIdentity;
   routing: RouteTable;
-  /** Where GET /stats/prometheus answers, on the pod's IP; default 15020. */
+  /** Where GET /stats/prometheus and GET /healthz/ready answer, on the pod's IP; default 15020. */
   metricsPort?: number;
 }
 
@@ -42,6 +46,13 @@ export interface GatewayPod {
   podName: string;
   /** Mutable while the pod runs. */
   faults: GatewayFaults;
+  /** Answers given so far, whatever their status. */
+  readonly answered: number;
+  /**
+   * Starts draining, as the proxy does once its pod is being deleted: readiness fails and every
+   * answer closes its connection, but new connections are still taken until stop.
+   */
+  drain(): void;
   /**
    * Stops accepting connections and closes idle ones; requests in flight finish (answered with
    * `connection: close`) until drainMs (default 0) is up, then every connection closes.
@@ -71,11 +82,16 @@ export async function startGatewayPod(options: GatewayPodOptions): Promise<Gatew
   const { ip, podName, gateway, routing } = options;
   const labels = gateway.labels ?? { istio: gateway.name };
   const stamp = `${gateway.name}/${podName}`;
-  const faults: GatewayFaults = { errorRatio: 0, addedLatencyMs: 0 };
+  const faults: GatewayFaults = { errorRatio: 0, addedLatencyMs: 0, neverReady: false };
   const failNext = errorDrawer(faults);
-  const stats = createIstioStats({ workload: gateway.workload, namespace: gateway.namespace });
+  const stats = createIstioStats({
+    workload: gateway.workload,
+    namespace: gateway.namespace,
+    revision: gateway.revision ?? 'latest',
+  });
   const stopped = new AbortController();
   let draining = false;
+  let answered = 0;
 
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -87,6 +103,7 @@ export async function startGatewayPod(options: GatewayPodOptions): Promise<Gatew
     response
       .writeHead(status, { 'content-type': 'text/plain', server: 'istio-envoy', [SERVED_BY_HEADER]: stamp })
       .end(body(status, stamp, route));
+    answered++;
     stats.record({ status, destinationService: route?.destinationService, durationMs: performance.now() - started });
   }
 
@@ -97,6 +114,10 @@ export async function startGatewayPod(options: GatewayPodOptions): Promise<Gatew
     }),
   );
   const metrics = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === READINESS_PATH) {
+      response.writeHead(draining || faults.neverReady ? 503 : 200).end();
+      return;
+    }
     if (request.method !== 'GET' || request.url !== METRICS_PATH) {
       response.writeHead(404).end();
       return;
@@ -124,6 +145,12 @@ export async function startGatewayPod(options: GatewayPodOptions): Promise<Gatew
     ip,
     podName,
     faults,
+    get answered() {
+      return answered;
+    },
+    drain() {
+      draining = true;
+    },
     stop({ drainMs = 0 } = {}) {
       draining = true;
       stopping ??= (async () => {

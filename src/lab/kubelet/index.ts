@@ -1,12 +1,14 @@
-// The lab's kubelet: every pod bound to a node (spec.nodeName set) is started at once, Running and
-// Ready with its own loopback IP, reported through pods/status; a pod being deleted is removed after
-// a short shutdown, as a kubelet confirms the deletion once its containers exited.
+// The lab's kubelet: every pod bound to a node (spec.nodeName set) is started at once, Running with
+// its own loopback IP, reported through pods/status, and Ready at once, or, when asked to run
+// readiness probes, while its container's HTTP readiness probe passes; a pod being deleted is removed
+// after a short shutdown, as a kubelet confirms the deletion once its containers exited.
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { type ChangeVerb, type Informer, startInformer } from '../kube/informer.js';
 import { errorMessage, type LabLogger, silentLogger, statusOf } from '../kube/logger.js';
 import { startReconcileLoop } from '../kube/reconcile-loop.js';
 import { createIpPool, type IpAllocator, type IpPoolSpec } from './ip-pool.js';
-import { isRunningReady, runningStatus } from './pod-status.js';
+import { isReady, isStarted, readinessStatus, runningStatus } from './pod-status.js';
+import { probe, readinessProbeUrl } from './readiness-probe.js';
 
 export interface KubeletOptions {
   /** An admin kubeconfig file. */
@@ -17,6 +19,12 @@ export interface KubeletOptions {
   namespaces?: string[];
   /** From a pod's deletion to its removal (its containers' shutdown), at most its grace period; default 2 s. */
   terminationMs?: number;
+  /**
+   * Run the containers' `readinessProbe.httpGet` every probePeriodMs (default 200 ms); off by default,
+   * for tests with no server behind the pods: a started pod is then Ready at once.
+   */
+  readinessProbes?: boolean;
+  probePeriodMs?: number;
   logger?: LabLogger;
 }
 
@@ -69,21 +77,55 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     );
   };
 
+  const patchStatus = async (pod: V1Pod, status: Record<string, unknown>) => {
+    const { name = '', namespace = '' } = pod.metadata ?? {};
+    try {
+      await core.patchNamespacedPodStatus(
+        { name, namespace, body: { status } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      return true;
+    } catch (error) {
+      // Deleted meanwhile: its delete event frees the IP.
+      if (statusOf(error) !== 404) throw error;
+      return false;
+    }
+  };
+
+  const probed = (pod: V1Pod) =>
+    options.readinessProbes === true && pod.spec?.containers?.some((c) => c.readinessProbe);
+
   const start = async (pod: V1Pod) => {
     const { name = '', namespace = '', uid = '' } = pod.metadata ?? {};
     const ip = ips.get(uid) ?? pool.allocate();
     ips.set(uid, ip);
-    try {
-      await core.patchNamespacedPodStatus(
-        { name, namespace, body: { status: runningStatus(pod, ip, new Date()) } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+    // A probed pod is Ready only once its probe passes.
+    if (await patchStatus(pod, runningStatus(pod, ip, new Date(), !probed(pod))))
       logger.info(`kubelet: ${namespace}/${name} Running on ${ip}`);
+  };
+
+  let probing = false;
+  const probeAll = async () => {
+    if (probing) return;
+    probing = true;
+    try {
+      const started = (pods?.list() ?? []).filter((pod) => ours(pod) && probed(pod) && isStarted(pod));
+      await Promise.all(
+        started.map(async (pod) => {
+          const url = readinessProbeUrl(pod);
+          const ready = url !== undefined && (await probe(url));
+          if (ready === isReady(pod)) return;
+          await patchStatus(pod, readinessStatus(pod, ready, new Date()));
+          logger.info(`kubelet: ${pod.metadata?.namespace}/${pod.metadata?.name} ${ready ? 'Ready' : 'not Ready'}`);
+        }),
+      );
     } catch (error) {
-      // Deleted meanwhile: its delete event frees the IP.
-      if (statusOf(error) !== 404) throw error;
+      logger.warn(`kubelet: readiness probes: ${errorMessage(error)}`);
+    } finally {
+      probing = false;
     }
   };
+  const prober = options.readinessProbes ? setInterval(probeAll, options.probePeriodMs ?? 200) : undefined;
 
   const pass = async () => {
     const scope = (pods?.list() ?? []).filter(ours);
@@ -97,7 +139,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     }
     for (const pod of scope) {
       if (pod.metadata?.deletionTimestamp) scheduleRemoval(pod);
-      else if (!isRunningReady(pod)) await start(pod);
+      else if (!isStarted(pod)) await start(pod);
     }
   };
 
@@ -114,6 +156,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     loop.trigger();
   };
   const stop = async () => {
+    clearInterval(prober);
     await pods?.stop();
     await loop.stop();
     for (const timer of removals.values()) clearTimeout(timer);

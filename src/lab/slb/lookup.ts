@@ -1,6 +1,7 @@
 // Finding what a request names: the CLB or vServer group (in the caller's region) and tag filters.
-import { invalidParameter, loadBalancerNotFound, vServerGroupNotFound } from './errors.js';
-import type { Params } from './params.js';
+import { invalidParameter } from '../openapi/errors.js';
+import type { Params } from '../openapi/params.js';
+import { loadBalancerNotFound, vServerGroupNotFound } from './errors.js';
 import type { LoadBalancer, SlbState, VServerGroup } from './state.js';
 
 /** The CLB named by LoadBalancerId in RegionId; one in another region does not exist for the caller. */

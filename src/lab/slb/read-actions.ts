@@ -1,7 +1,7 @@
 // The read actions of the emulated SLB API. Each returns the response body without its RequestId.
-import { invalidParameter, missingParameter } from './errors.js';
+import { invalidParameter, missingParameter } from '../openapi/errors.js';
+import type { Params } from '../openapi/params.js';
 import { matchesTags, parseTagFilter, requireLoadBalancer, requireVServerGroup } from './lookup.js';
-import type { Params } from './params.js';
 import { backendList, createTime, loadBalancerSummary } from './render.js';
 import type { SlbState } from './state.js';
 

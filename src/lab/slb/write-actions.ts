@@ -1,7 +1,9 @@
 // The write actions of the emulated SLB API. Each returns the response body without its RequestId.
-import { backendNotFound, invalidParameter, missingParameter, resourceNotFound, SlbApiError } from './errors.js';
+import { invalidParameter, missingParameter, OpenApiError } from '../openapi/errors.js';
+import type { Params } from '../openapi/params.js';
+import { type BackendEntry, parseBackendServers } from './backend-servers.js';
+import { backendNotFound, resourceNotFound } from './errors.js';
 import { requireLoadBalancer, requireVServerGroup } from './lookup.js';
-import { type BackendEntry, type Params, parseBackendServers } from './params.js';
 import { backendList } from './render.js';
 import { type Backend, type LoadBalancer, type SlbState, sameBackend, type VServerGroup } from './state.js';
 
@@ -85,7 +87,7 @@ export function tagResources(state: SlbState, params: Params): Body {
   if (tags.some((tag) => !tag.key)) throw invalidParameter('Tag.N.Key');
   for (const lb of resources) {
     const keys = new Set([...lb.tags.keys(), ...tags.map((tag) => tag.key)]);
-    if (keys.size > MAX_TAGS) throw new SlbApiError(400, 'InvalidParameter', `At most ${MAX_TAGS} tags per resource.`);
+    if (keys.size > MAX_TAGS) throw new OpenApiError(400, 'InvalidParameter', `At most ${MAX_TAGS} tags per resource.`);
   }
   for (const lb of resources) state.setTags(lb.id, Object.fromEntries(tags.map((tag) => [tag.key, tag.value ?? ''])));
   return {};
