@@ -163,7 +163,8 @@ describe("the image's commands, run here", () => {
       if (status !== 200) await sleep(250);
     }
     expect(status, output).toBe(200);
-    expect(output).toContain('"msg":"worker started"');
+    // /healthz answers once the SDK's worker runs; the "worker started" line follows a moment later.
+    await vi.waitFor(() => expect(output).toContain('"msg":"worker started"'), { timeout: 10_000 });
     // The SDK logs this only when it bundles at start.
     expect(output).not.toMatch(/bundle created|Workflow bundle/i);
     // What the alert GateshiftWorkerNoPollers and the dashboard read, as this worker exports it.
