@@ -114,9 +114,9 @@ export async function waitFor(
 export async function drive(
   env: TestWorkflowEnvironment,
   handle: Handle,
-  options: { approve?: boolean; by?: string; until?: (s: MigrationStatus) => boolean } = {},
+  options: { approve?: boolean; by?: string; until?: (s: MigrationStatus) => boolean; pollMs?: number } = {},
 ): Promise<MigrationStatus> {
-  const { approve = true, by = 'alice' } = options;
+  const { approve = true, by = 'alice', pollMs = 20 } = options;
   for (let round = 1; ; round++) {
     const current = await status(handle);
     const settled = !(current.state === 'soaking' && current.analysis?.verdict === 'running');
@@ -132,7 +132,7 @@ export async function drive(
       // sleep begun then would last for real.
       await env.sleep(Math.max(1000, current.soak.remainingMs));
     } else {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }
 }
