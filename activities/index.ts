@@ -3,6 +3,7 @@
 // the worker (kubeconfig, the Alibaba credential chain, PROMETHEUS_BEARER_TOKEN), never in a request
 // or a result.
 import { analyze } from './analysis/analyze.js';
+import { AsmClient } from './asm/client.js';
 import { ClbClient } from './clb/client.js';
 import type { MigrationActivities } from './contracts.js';
 import { createDrivers, type DriverRegistry } from './drivers/index.js';
@@ -24,15 +25,21 @@ export function activitiesFor(drivers: DriverRegistry): MigrationActivities {
   };
 }
 
-export function createActivities(): MigrationActivities {
-  const clients = new Map<string, ClbClient>();
-  const clbClient = (regionId: string) => {
-    let client = clients.get(regionId);
-    if (!client) {
-      client = new ClbClient({ regionId });
-      clients.set(regionId, client);
-    }
+/** One client per region, made on first use. */
+function perRegion<T>(make: (regionId: string) => T): (regionId: string) => T {
+  const clients = new Map<string, T>();
+  return (regionId) => {
+    const client = clients.get(regionId) ?? make(regionId);
+    clients.set(regionId, client);
     return client;
   };
-  return activitiesFor(createDrivers({ clbClient }));
+}
+
+export function createActivities(): MigrationActivities {
+  return activitiesFor(
+    createDrivers({
+      clbClient: perRegion((regionId) => new ClbClient({ regionId })),
+      asmClient: perRegion((regionId) => new AsmClient({ regionId })),
+    }),
+  );
 }

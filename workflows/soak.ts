@@ -1,7 +1,14 @@
 // A soak: the current state holds for a time while the analysis runs. Pause stops the soak clock, not
 // the analysis. A soak passes only when no check breached and evaluations with data covered enough of
 // it; an analysis that ends early without a breach has given its verdict and the soak ends on its timer.
-import { ActivityFailure, CancellationScope, CancelledFailure, condition, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  CancelledFailure,
+  condition,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
 import { errorMessage } from '../src/api/failures.js';
 import type { AnalysisBreach, AnalysisSummary } from '../src/api/records.js';
 import type { Step } from '../src/plan/steps.js';
@@ -11,8 +18,8 @@ import { iso, type MigrationRun, now } from './run.js';
 
 const NO_DATA: AnalysisSummary = { verdict: 'no-data', evaluations: 0, evaluationsWithData: 0, samples: [] };
 
-/** The analysis of a soak in its own scope, so the soak can stop it without stopping itself. */
-function startAnalysis(run: MigrationRun, acts: Activities, step: Step, soakMs: number) {
+/** The analysis of a soak (or a watched wait) in its own scope, so the step can stop it without stopping itself. */
+export function startAnalysis(run: MigrationRun, acts: Activities, step: Step, soakMs: number) {
   const scope = new CancellationScope();
   let summary: AnalysisSummary | undefined;
   let failure: unknown;
@@ -78,15 +85,22 @@ export async function soak(run: MigrationRun, acts: Activities, step: Step, soak
   }
   run.soak = { totalMs: soakMs, remainingMs: soakMs, endsAt: run.paused ? undefined : now() + soakMs };
   let verdict: AnalysisSummary | undefined;
+  const clock = new SoakClock();
   while (run.soakLeft() > 0) {
     const analysis = verdict ? undefined : startAnalysis(run, acts, step, soakMs);
     const analysisEnded = () => analysis?.ended() ?? false;
     while (run.soakLeft() > 0 && !analysisEnded()) {
       run.enter('soaking');
-      if (run.paused) await condition(() => !run.paused || analysisEnded());
+      if (run.paused) {
+        clock.stop();
+        await condition(() => !run.paused || analysisEnded());
+        continue;
+      }
+      clock.start(run.soakLeft());
+      await condition(() => Boolean(run.paused) || analysisEnded() || clock.fired || run.soakLeft() <= 0);
       // A fired timer ends the soak by itself: the workflow clock of the task that delivers it may lag
       // the timer's deadline (seen after a worker crash), so the time left is not worked out again.
-      else if (!(await condition(() => Boolean(run.paused) || analysisEnded(), run.soakLeft()))) run.soakOver();
+      if (clock.fired) run.soakOver();
     }
     if (!analysis) break;
     await analysis.stop();
@@ -94,25 +108,57 @@ export async function soak(run: MigrationRun, acts: Activities, step: Step, soak
     const breach = analysis.breach();
     showAnalysis(run, step, summary, soakMs);
     if (breach) {
+      // A breach that pauses stops the clock: the rest of the soak runs after the resume.
+      clock.stop();
       await onBreach(run, breach, 'breach');
       continue;
     }
     verdict = summary;
   }
+  clock.stop();
   judge(run, verdict ?? NO_DATA, soakMs);
   run.soak = undefined;
+}
+
+/**
+ * The soak's timer: one for each stretch the clock runs, kept while the analysis ends or wakes the
+ * soak (a new timer each time would add two history events), cancelled by a pause.
+ */
+class SoakClock {
+  fired = false;
+  private scope: CancellationScope | undefined;
+
+  start(ms: number): void {
+    if (this.scope) return;
+    const scope = new CancellationScope();
+    this.scope = scope;
+    scope
+      .run(() => sleep(ms))
+      .then(
+        () => {
+          this.fired = true;
+        },
+        () => undefined,
+      );
+  }
+
+  stop(): void {
+    this.scope?.cancel();
+    this.scope = undefined;
+  }
 }
 
 function coverage(run: MigrationRun, summary: AnalysisSummary, soakMs: number): number {
   return Math.min(1, (summary.evaluationsWithData * run.plan.analysis.intervalMs) / soakMs);
 }
 
-function showAnalysis(run: MigrationRun, step: Step, summary: AnalysisSummary, soakMs: number): void {
+/** Puts a finished analysis in the status, its data coverage measured over `ms` (the soak, or the wait it watched). */
+export function showAnalysis(run: MigrationRun, step: Step, summary: AnalysisSummary, ms: number): void {
   run.analysed({
     step: step.index,
     verdict: summary.verdict,
     evaluations: summary.evaluations,
-    dataCoverage: coverage(run, summary, soakMs),
+    dataCoverage: coverage(run, summary, ms),
     samples: summary.samples,
     updatedAt: iso(),
   });

@@ -1,14 +1,16 @@
 // How each kind of step runs. The workflow runs the plan's steps in order through STEP_RUNNERS and
 // never knows which driver produced them.
 
+import { condition } from '@temporalio/workflow';
+import type { ConditionState } from '../activities/contracts.js';
 import { formatDuration } from '../src/plan/duration.js';
 import type { ActionStep, AwaitStep, GateStep, ShiftStep, SoakStep, Step } from '../src/plan/steps.js';
 import { stepLabel } from '../src/plan/steps.js';
 import type { Activities } from './activities.js';
 import { onBreach } from './breach.js';
 import { passGate } from './gate.js';
-import { iso, type MigrationRun } from './run.js';
-import { soak } from './soak.js';
+import { iso, type MigrationRun, now } from './run.js';
+import { showAnalysis, soak, startAnalysis } from './soak.js';
 import { verifyPhase, writeWeights } from './weights.js';
 
 type Runner<S extends Step> = (run: MigrationRun, acts: Activities, step: S) => Promise<void>;
@@ -45,7 +47,7 @@ const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
   run.beginStep(step);
   for (;;) {
     run.enter('awaiting', `${step.name} (up to ${formatDuration(step.timeoutMs)})`);
-    const state = await acts.awaitCondition(step.timeoutMs)({
+    const checking = acts.awaitCondition(step.timeoutMs)({
       migrationId: run.migrationId,
       traffic: run.plan.traffic,
       step: step.index,
@@ -53,6 +55,7 @@ const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
       args: step.args,
       timeoutMs: step.timeoutMs,
     });
+    const state = step.watch ? await watched(run, acts, step, checking) : await checking;
     if (state.observations) run.observed(state.observations);
     run.setStep(step.index, { outcome: state.message });
     if (state.met) break;
@@ -65,6 +68,36 @@ const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
   }
   run.endStep(step, run.status.steps[step.index]?.outcome);
 };
+
+/** The analysis runs while the condition is awaited; a breach meanwhile is handled at once, not at the end. */
+async function watched(
+  run: MigrationRun,
+  acts: Activities,
+  step: AwaitStep,
+  checking: Promise<ConditionState>,
+): Promise<ConditionState> {
+  let settled = false;
+  const done = checking.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  for (;;) {
+    const startedAt = now();
+    const analysis = startAnalysis(run, acts, step, step.timeoutMs);
+    await condition(() => settled || analysis.ended());
+    await analysis.stop();
+    showAnalysis(run, step, analysis.summary(), Math.max(1, now() - startedAt));
+    const breach = analysis.breach();
+    if (breach) await onBreach(run, breach, 'breach');
+    if (settled) break;
+  }
+  await done;
+  return checking;
+}
 
 const soakStep: Runner<SoakStep> = async (run, acts, step) => {
   run.beginStep(step);

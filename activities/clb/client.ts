@@ -1,10 +1,9 @@
-// A small typed client for the SLB API (2014-05-15) over Alibaba Cloud's generic OpenAPI client: the
-// reads gateshift needs about a CLB, and the two opt-in remediation writes. Every call is retried on
-// throttling and transient failures; what no retry can fix becomes a non-retryable ClbError.
-import * as $dara from '@darabonba/typescript';
+// A small typed client for the SLB API (2014-05-15): the reads gateshift needs about a CLB, and the two
+// opt-in remediation writes, over the shared RPC client (retries, errors named `Clb…`).
 import type { z } from 'zod';
-import { type SlbEndpoint, slbEndpoint } from './endpoint.js';
-import { ClbError, type ClbErrorInfo, isTransient, toClbError } from './errors.js';
+import type { CloudProduct } from '../cloud/errors.js';
+import { type Query, RpcClient, type RpcClientOptions } from '../cloud/rpc-client.js';
+import { slbEndpoint } from './endpoint.js';
 import type { ClbBackendHealth, ClbLoadBalancer, ClbTag, ClbVServerGroup, ClbVServerGroupBackends } from './models.js';
 import {
   acknowledgementSchema,
@@ -14,52 +13,21 @@ import {
   vServerGroupAttributeSchema,
   vServerGroupsSchema,
 } from './responses.js';
-import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, withRetries } from './retry.js';
-import { type AlibabaCredential, credentials, openApi } from './sdk.js';
 
-const { $OpenApiUtil } = openApi;
+export const SLB: CloudProduct = { name: 'SLB API', prefix: 'Clb', ramPrefix: 'slb', version: '2014-05-15' };
 
-export interface ClbClientOptions {
-  regionId: string;
+export type ClbClientOptions = Omit<RpcClientOptions, 'product' | 'endpoint'> & {
   /** Default: the region's endpoint, or GATESHIFT_SLB_ENDPOINT / GATESHIFT_SLB_PROTOCOL. */
-  endpoint?: SlbEndpoint;
-  /**
-   * Default: the credentials default chain — ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, OIDC (RRSA) through
-   * ALIBABA_CLOUD_ROLE_ARN/OIDC_PROVIDER_ARN/OIDC_TOKEN_FILE, the CLI profile, the ECS RAM role.
-   */
-  credential?: AlibabaCredential;
-  readTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Told about each retry, e.g. to log it; the event carries no credentials. */
-  onRetry?: (event: RetryEvent & { action: string }) => void;
-}
-
-type Query = Record<string, string | number | boolean | undefined>;
+  endpoint?: RpcClientOptions['endpoint'];
+};
 
 export class ClbClient {
   readonly regionId: string;
-  private readonly api: InstanceType<typeof openApi.default>;
-  private readonly credential: AlibabaCredential;
-  private readonly retry: RetryPolicy;
-  private readonly onRetry: ClbClientOptions['onRetry'];
+  private readonly rpc: RpcClient;
 
   constructor(options: ClbClientOptions) {
-    const endpoint = options.endpoint ?? slbEndpoint(options.regionId);
     this.regionId = options.regionId;
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.onRetry = options.onRetry;
-    this.credential = options.credential ?? new credentials.default();
-    this.api = new openApi.default(
-      new $OpenApiUtil.Config({
-        credential: this.credential,
-        endpoint: endpoint.host,
-        protocol: endpoint.protocol,
-        regionId: options.regionId,
-        readTimeout: options.readTimeoutMs ?? 10_000,
-        connectTimeout: options.connectTimeoutMs ?? 5_000,
-      }),
-    );
+    this.rpc = new RpcClient({ ...options, product: SLB, endpoint: options.endpoint ?? slbEndpoint(options.regionId) });
   }
 
   /** Address, listeners and modification protection of a CLB. */
@@ -142,61 +110,12 @@ export class ClbClient {
     );
   }
 
-  /** Resolves the credentials first (the providers cache them), so that a failure there is named as such. */
-  private async checkCredentials(context: ClbErrorInfo): Promise<void> {
-    try {
-      await this.credential.getCredential();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new ClbError(
-        `no usable Alibaba Cloud credentials for ${context.action}: ${reason}`,
-        'ClbCredentialsUnavailable',
-        context,
-      );
-    }
-  }
-
-  private async call<S extends z.ZodType>(
+  private call<S extends z.ZodType>(
     action: string,
     parameters: Query,
     schema: S,
     resource: string,
   ): Promise<z.output<S>> {
-    const context = { action, resource, regionId: this.regionId };
-    const query = Object.fromEntries(
-      Object.entries({ RegionId: this.regionId, ...parameters })
-        .filter(([, value]) => value !== undefined)
-        .map(([key, value]) => [key, String(value)]),
-    );
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: '2014-05-15',
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    await this.checkCredentials(context);
-    try {
-      const response = await withRetries(
-        () => this.api.callApi(params, new $OpenApiUtil.OpenApiRequest({ query }), new $dara.RuntimeOptions({})),
-        this.retry,
-        isTransient,
-        (event) => this.onRetry?.({ ...event, action }),
-      );
-      const parsed = schema.safeParse(response.body);
-      if (!parsed.success)
-        throw new ClbError(
-          `SLB API answered ${action} on ${resource} with an unexpected shape: ${parsed.error.message}`,
-          'ClbBadResponse',
-          context,
-        );
-      return parsed.data;
-    } catch (error) {
-      throw toClbError(error, context);
-    }
+    return this.rpc.call(action, parameters, schema, resource);
   }
 }

@@ -1,4 +1,5 @@
 // Where the SLB API of a region answers. The generic SDK client computes no endpoint of its own.
+import type { CloudEndpoint } from '../cloud/rpc-client.js';
 
 /** Regions served by the central endpoint (from the SDK's endpoint map); the others have their own. */
 const CENTRAL_REGIONS = new Set([
@@ -17,18 +18,12 @@ const CENTRAL_REGIONS = new Set([
   'cn-beijing-finance-1',
 ]);
 
-export interface SlbEndpoint {
-  /** Host (and port) the requests go to; also the signed `host` header. */
-  host: string;
-  protocol: 'https' | 'http';
-}
-
 /**
  * The SLB endpoint of `regionId`. GATESHIFT_SLB_ENDPOINT overrides it (e.g. the lab's emulator at
  * `127.0.0.1:PORT`, or `slb-vpc.<region>.aliyuncs.com` from inside a VPC); GATESHIFT_SLB_PROTOCOL=http
  * is only for the emulator.
  */
-export function slbEndpoint(regionId: string, env: NodeJS.ProcessEnv = process.env): SlbEndpoint {
+export function slbEndpoint(regionId: string, env: NodeJS.ProcessEnv = process.env): CloudEndpoint {
   const protocol = env.GATESHIFT_SLB_PROTOCOL === 'http' ? 'http' : 'https';
   const override = env.GATESHIFT_SLB_ENDPOINT?.trim();
   if (override) return { host: override, protocol };

@@ -1,5 +1,6 @@
 // Where the worker finds its clusters: KUBECONFIG (or ~/.kube/config) with its contexts, or the
-// in-cluster ServiceAccount. One KubeConfig per context, loaded once and kept for the process.
+// in-cluster ServiceAccount. One KubeConfig per context, loaded once and kept, per KUBECONFIG value (a
+// worker keeps one; a test process may point at several labs in turn).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,14 @@ import { kubeFailure } from './errors.js';
 /** Names the kubeconfig context of the ASM control plane, where the Gateway copies and the IstioGateway go. */
 export const ASM_CONTEXT_ENV = 'GATESHIFT_ASM_KUBECONTEXT';
 
-let loaded: KubeConfig | undefined;
+const loaded = new Map<string, KubeConfig>();
 const byContext = new Map<string, KubeConfig>();
 
+const source = () => process.env.KUBECONFIG ?? '';
+
 function loadOnce(): KubeConfig {
-  if (loaded) return loaded;
+  const cached = loaded.get(source());
+  if (cached) return cached;
   const kc = new KubeConfig();
   // loadFromDefault would fall back to http://localhost:8080 when it finds nothing; refuse instead.
   if (process.env.KUBECONFIG || existsSync(join(homedir(), '.kube', 'config'))) kc.loadFromDefault();
@@ -23,14 +27,15 @@ function loadOnce(): KubeConfig {
       'KubeConfigInvalid',
       'no kubeconfig: set KUBECONFIG, provide ~/.kube/config, or run the worker in a cluster',
     );
-  loaded = kc;
+  loaded.set(source(), kc);
   return kc;
 }
 
 /** The KubeConfig for `context`, or for the current context when none is named. */
 export function kubeConfig(context?: string): KubeConfig {
   if (context === undefined) return loadOnce();
-  const cached = byContext.get(context);
+  const key = `${source()}\n${context}`;
+  const cached = byContext.get(key);
   if (cached) return cached;
   const base = loadOnce();
   if (!base.getContextObject(context)) {
@@ -44,7 +49,7 @@ export function kubeConfig(context?: string): KubeConfig {
     contexts: base.contexts,
     currentContext: context,
   });
-  byContext.set(context, kc);
+  byContext.set(key, kc);
   return kc;
 }
 

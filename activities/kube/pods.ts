@@ -19,6 +19,21 @@ export interface GatewayPod {
   ready: boolean;
   phase: string;
   nodeName?: string;
+  /** The image of each container, by container name. */
+  images: Record<string, string>;
+  /** The Deployment the pod belongs to (directly, or through its ReplicaSet), when it has one. */
+  deployment?: string;
+}
+
+/** A ReplicaSet of Deployment `d` is `d-<pod-template-hash>`. */
+function deploymentOf(
+  owner: { kind?: string; name?: string } | undefined,
+  hash: string | undefined,
+): string | undefined {
+  if (owner?.kind === 'Deployment') return owner.name;
+  if (owner?.kind === 'ReplicaSet' && owner.name && hash && owner.name.endsWith(`-${hash}`))
+    return owner.name.slice(0, -hash.length - 1);
+  return undefined;
 }
 
 export async function listGatewayPods(ref: GatewayPodsRef): Promise<GatewayPod[]> {
@@ -44,6 +59,10 @@ export async function listGatewayPods(ref: GatewayPodsRef): Promise<GatewayPod[]
         ready: phase === 'Running' && readyCondition && !pod.metadata?.deletionTimestamp,
         phase,
         nodeName: pod.spec?.nodeName,
+        images: Object.fromEntries(
+          (pod.spec?.containers ?? []).map((container) => [container.name, container.image ?? '']),
+        ),
+        deployment: deploymentOf(pod.metadata?.ownerReferences?.[0], pod.metadata?.labels?.['pod-template-hash']),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));

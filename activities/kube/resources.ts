@@ -40,3 +40,5 @@ export const ISTIO_GATEWAYS: KubeResource = {
 export function apiVersionOf(resource: KubeResource): string {
   return resource.group ? `${resource.group}/${resource.version}` : resource.version;
 }
+
+export const DEPLOYMENTS: KubeResource = { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment' };

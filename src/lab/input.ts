@@ -1,12 +1,39 @@
-// The migration the lab runs: both lab CLBs through the five phases of the ASM procedure, with
-// compressed soaks and an analysis quick enough to see a breach within seconds.
+// The migrations the lab runs: both lab CLBs through the five phases of the ASM procedure, and the ASM
+// gateway's canary upgrade, with compressed soaks and an analysis quick enough to see a breach in seconds.
 import type { MigrationInput } from '../plan/index.js';
-import { CLBS, CONTAINER_PORT, GATEWAY_NAMESPACE, REGION, ROUTE, SOURCE_GATEWAY, TARGET_GATEWAY } from './names.js';
+import { operatorVersion } from './asm-api/versions.js';
+import {
+  ASM_MESH_ID,
+  ASM_VERSIONS,
+  CLBS,
+  CONTAINER_PORT,
+  GATEWAY_NAMESPACE,
+  REGION,
+  ROUTE,
+  SOURCE_GATEWAY,
+  TARGET_GATEWAY,
+} from './names.js';
+
+/**
+ * Quick enough to see a breach in seconds. The soaks are seconds long too, and the first evaluation
+ * of a gateway that just began to get traffic has no data yet (a rate needs two scrapes): half of a
+ * soak with data is enough here, where an hour-long soak keeps the default.
+ */
+const LAB_ANALYSIS = {
+  interval: '2s',
+  window: '10s',
+  consecutiveFailures: 2,
+  maxErrorRatio: 0.01,
+  maxP99LatencyMs: 1000,
+  minDataCoverage: 0.5,
+};
 
 export interface LabInputOptions {
   autoApprove: boolean;
-  /** Soak of each phase after the first; default 20 s. */
+  /** Soak of each phase after the first (of the canary, for the canary upgrade); default 20 s. */
   soakSec?: number;
+  /** The canary upgrade's waits; defaults 30 s, 120 s, 60 s. */
+  timeoutsSec?: { canaryReady?: number; upgrade?: number; removal?: number };
 }
 
 export function labMigrationInput(options: LabInputOptions): MigrationInput {
@@ -42,8 +69,28 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
       { name: 'final', sourceWeight: 0, targetWeight: 100, soak },
     ],
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
-    analysis: { interval: '2s', window: '10s', consecutiveFailures: 2, maxErrorRatio: 0.01, maxP99LatencyMs: 1000 },
+    analysis: LAB_ANALYSIS,
     routes: [{ host: ROUTE.host, path: ROUTE.path, port: CONTAINER_PORT }],
     verifyTimeout: '60s',
+  };
+}
+
+/** The lab's ASM gateway canary upgrade (start the lab with `asm-serving`): to the control plane's version. */
+export function labCanaryInput(options: LabInputOptions): MigrationInput {
+  return {
+    title: 'lab: canary upgrade of the ASM gateway',
+    traffic: {
+      kind: 'asm-gateway-canary',
+      mesh: { id: ASM_MESH_ID, region: REGION },
+      gateway: { namespace: GATEWAY_NAMESPACE, name: TARGET_GATEWAY },
+      services: CLBS.map((clb) => clb.targetService),
+      targetVersion: operatorVersion(ASM_VERSIONS.controlPlane),
+      canarySoak: `${options.soakSec ?? 20}s`,
+      canaryReadyTimeout: `${options.timeoutsSec?.canaryReady ?? 30}s`,
+      upgradeTimeout: `${options.timeoutsSec?.upgrade ?? 120}s`,
+      removalTimeout: `${options.timeoutsSec?.removal ?? 60}s`,
+    },
+    approval: { mode: options.autoApprove ? 'auto' : 'manual' },
+    analysis: LAB_ANALYSIS,
   };
 }

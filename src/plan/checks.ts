@@ -9,9 +9,24 @@ export interface AnalysisCheck {
   threshold: number;
 }
 
-const SELECT = 'reporter="source",source_workload="{{workload}}",source_workload_namespace="{{namespace}}"';
-const SOURCE_SELECT =
-  'reporter="source",source_workload="{{sourceWorkload}}",source_workload_namespace="{{sourceNamespace}}"';
+/** Whose metrics the default checks read: Prometheus label selectors, and the name the checks carry. */
+export interface CheckSubjects {
+  /** The side that takes the new traffic, e.g. the target gateway, or a canary. */
+  target: string;
+  /** The side it is compared with. */
+  source: string;
+  /** Check names start with it: `target-5xx-ratio`, `canary-5xx-ratio`. */
+  name: string;
+  /** Compare the error ratio with the source's even when maxErrorRatioAboveSource is not set. */
+  alwaysCompare?: boolean;
+}
+
+/** The target and source gateways as workloads, the placeholders filled from the plan. */
+export const WORKLOAD_SUBJECTS: CheckSubjects = {
+  target: 'reporter="source",source_workload="{{workload}}",source_workload_namespace="{{namespace}}"',
+  source: 'reporter="source",source_workload="{{sourceWorkload}}",source_workload_namespace="{{sourceNamespace}}"',
+  name: 'target',
+};
 
 // Istio creates the series of a 5xx response_code only once such a response happened: without `or
 // vector(0)` a gateway that never failed would have no 5xx ratio at all. No traffic (an empty or
@@ -23,35 +38,40 @@ function errorRatio(select: string): string {
   );
 }
 
-export function defaultChecks(analysis: ParsedInput['analysis']): AnalysisCheck[] {
+export function defaultChecks(
+  analysis: ParsedInput['analysis'],
+  subjects: CheckSubjects = WORKLOAD_SUBJECTS,
+): AnalysisCheck[] {
+  const { target, source, name } = subjects;
   const checks: AnalysisCheck[] = [
     {
-      name: 'target-5xx-ratio',
-      query: errorRatio(SELECT),
+      name: `${name}-5xx-ratio`,
+      query: errorRatio(target),
       pass: '<=',
       threshold: analysis.maxErrorRatio,
     },
     {
-      name: 'target-p99-latency-ms',
-      query: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${SELECT}}[{{window}}])))`,
+      name: `${name}-p99-latency-ms`,
+      query: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${target}}[{{window}}])))`,
       pass: '<=',
       threshold: analysis.maxP99LatencyMs,
     },
     {
-      name: 'target-request-rate',
-      query: `sum(rate(istio_requests_total{${SELECT}}[{{window}}]))`,
+      name: `${name}-request-rate`,
+      query: `sum(rate(istio_requests_total{${target}}[{{window}}]))`,
       pass: analysis.minRequestRate > 0 ? '>=' : '>',
       threshold: analysis.minRequestRate,
     },
   ];
-  if (analysis.maxErrorRatioAboveSource !== undefined)
+  const above = analysis.maxErrorRatioAboveSource ?? (subjects.alwaysCompare ? analysis.maxErrorRatio : undefined);
+  if (above !== undefined)
     checks.push({
-      name: 'target-vs-source-5xx-ratio',
+      name: `${name}-vs-source-5xx-ratio`,
       // Without source traffic (the last phase, 0/100) there is no baseline: the target is compared
-      // with itself and passes, and target-5xx-ratio alone judges it. `>= 0` drops a NaN source ratio.
-      query: `${errorRatio(SELECT)} - ((${errorRatio(SOURCE_SELECT)} >= 0) or ${errorRatio(SELECT)})`,
+      // with itself and passes, and the 5xx-ratio check alone judges it. `>= 0` drops a NaN source ratio.
+      query: `${errorRatio(target)} - ((${errorRatio(source)} >= 0) or ${errorRatio(target)})`,
       pass: '<=',
-      threshold: analysis.maxErrorRatioAboveSource,
+      threshold: above,
     });
   return checks;
 }

@@ -1,6 +1,7 @@
 export * from './annotations.js';
 export * from './checks.js';
 export * from './controls.js';
+export * from './drivers/asm-gateway-canary.js';
 export * from './drivers/clb-annotation.js';
 export * from './drivers/driver.js';
 export * from './drivers/index.js';

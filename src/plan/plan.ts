@@ -3,7 +3,7 @@
 // by the CLI before it starts anything, and by tests.
 import type { z } from 'zod';
 import type { NotifyConfig } from '../notify/schema.js';
-import { type AnalysisCheck, defaultChecks, type QueryVariables } from './checks.js';
+import { type AnalysisCheck, type CheckSubjects, defaultChecks, type QueryVariables } from './checks.js';
 import type { CommonInput, PlanDriver, Problem } from './drivers/driver.js';
 import { type DriverKind, PLAN_DRIVERS, type TrafficPlan } from './drivers/index.js';
 import { parseDuration } from './duration.js';
@@ -55,7 +55,7 @@ function oldShape(raw: unknown): InputError | undefined {
   );
 }
 
-function commonProblems(input: ParsedInput): Problem[] {
+function commonProblems(input: ParsedInput, subjects: CheckSubjects | undefined): Problem[] {
   const problems: Problem[] = [];
   // Phases only move traffic towards the target: the target weight never falls and the source weight
   // never rises, so the target's share grows monotonically. The last phase need not be 0/100: an SRE
@@ -79,7 +79,7 @@ function commonProblems(input: ParsedInput): Problem[] {
       });
   });
   const checkNames = new Set<string>(
-    input.analysis.defaultChecks ? defaultChecks(input.analysis).map((check) => check.name) : [],
+    input.analysis.defaultChecks ? defaultChecks(input.analysis, subjects).map((check) => check.name) : [],
   );
   input.analysis.checks.forEach((check, i) => {
     if (checkNames.has(check.name))
@@ -101,6 +101,15 @@ function commonProblems(input: ParsedInput): Problem[] {
     });
   });
   return problems;
+}
+
+/** A driver with steps of its own takes no phases: given ones would be silently ignored. */
+function stepDriverProblems(raw: unknown, input: ParsedInput, subjects: CheckSubjects | undefined): Problem[] {
+  const given = typeof raw === 'object' && raw !== null && 'phases' in raw;
+  const phases: Problem[] = given
+    ? [{ field: 'phases', problem: `the ${input.traffic.kind} driver moves no weights: leave phases out` }]
+    : [];
+  return [...phases, ...commonProblems({ ...input, phases: [] }, subjects)];
 }
 
 function toMs(value: string): number {
@@ -136,10 +145,14 @@ export function buildPlan(raw: unknown): MigrationPlan {
   // The registry is keyed by the fragment's own `kind`, so this driver is the one for this fragment.
   const driver = PLAN_DRIVERS[input.traffic.kind] as unknown as PlanDriver<z.ZodObject, TrafficPlan>;
   const shared = common(input);
-  const [first, ...rest] = [...driver.problems(input.traffic, shared), ...commonProblems(input)];
+  const traffic = driver.traffic(input.traffic);
+  const subjects = driver.checkSubjects?.(traffic);
+  const [first, ...rest] = [
+    ...driver.problems(input.traffic, shared),
+    ...(driver.movesWeights ? commonProblems(input, subjects) : stepDriverProblems(raw, input, subjects)),
+  ];
   if (first) throw new InputError(first.field, first.problem, rest);
 
-  const traffic = driver.traffic(input.traffic);
   return {
     title: input.title,
     kind: input.traffic.kind,
@@ -156,7 +169,10 @@ export function buildPlan(raw: unknown): MigrationPlan {
       consecutiveFailures: input.analysis.consecutiveFailures,
       onBreach: input.analysis.onBreach,
       minDataCoverage: input.analysis.minDataCoverage,
-      checks: [...(input.analysis.defaultChecks ? defaultChecks(input.analysis) : []), ...input.analysis.checks],
+      checks: [
+        ...(input.analysis.defaultChecks ? defaultChecks(input.analysis, subjects) : []),
+        ...input.analysis.checks,
+      ],
       variables: { ...driver.analysisVariables(traffic), window: input.analysis.window },
     },
     routes: input.routes,

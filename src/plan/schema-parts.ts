@@ -73,6 +73,11 @@ export const labelSelector = z
   .refine((selector) => Object.keys(selector).length > 0, { message: 'must name at least one label' })
   .describe('pod label selector of the gateway, e.g. {"istio": "ingressgateway"}');
 
+export const kubeContext = z
+  .string()
+  .max(253)
+  .regex(/^[\x21-\x7e]+$/, 'must be a kubeconfig context name (printable, no spaces)');
+
 /** A gateway as the activities see it: its Service, its pods, its Istio workload name, its cluster. */
 export interface GatewayRef {
   namespace: string;
@@ -90,10 +95,7 @@ export const gatewaySchema = z
     workload: dns1123Subdomain
       .optional()
       .describe('workload name in Istio metrics (source_workload); default: the Service name'),
-    kubeContext: z
-      .string()
-      .max(253)
-      .regex(/^[\x21-\x7e]+$/, 'must be a kubeconfig context name (printable, no spaces)')
+    kubeContext: kubeContext
       .optional()
       .describe("kubeconfig context of the cluster; default: the worker's current context"),
   })

@@ -43,6 +43,8 @@ export interface AwaitStep extends StepBase {
   condition: string;
   args: { [key: string]: Json };
   timeoutMs: number;
+  /** Run the analysis while waiting (e.g. during a rolling upgrade): a breach is handled as in a soak. */
+  watch?: boolean;
 }
 
 /** Analysis only: holds the current state for a time with the checks running. */

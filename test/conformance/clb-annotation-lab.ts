@@ -3,26 +3,27 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { createDrivers } from '../../activities/drivers/index.js';
 import { CLB_ANNOTATION, CLB_ANNOTATIONS, type ClbTraffic } from '../../src/plan/index.js';
-import { applyCcm, clbClients, GATEWAY_NS, setEnv, startAsmScene } from '../support/asm-scene.js';
+import { applyCcm, cloudClients, GATEWAY_NS, setEnv, startAsmScene } from '../support/asm-scene.js';
 import type { DriverLab } from './driver-lab.js';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export const clbAnnotationLab: DriverLab<typeof CLB_ANNOTATION> = {
   kind: CLB_ANNOTATION,
-  phases: [
-    { source: 100, target: 0 },
-    { source: 90, target: 10 },
-    { source: 50, target: 50 },
-    { source: 0, target: 100 },
-  ],
+  actionsWithUndo: [],
   async start() {
     const scene = await startAsmScene({ clbs: 2 });
     const restoreEnv = setEnv(scene.env);
     const traffic = scene.plan.traffic as ClbTraffic;
     return {
-      traffic,
-      drivers: createDrivers({ clbClient: clbClients({ maxAttempts: 8, initialDelayMs: 5, maxDelayMs: 50 }) }),
+      plan: { ...scene.plan, traffic },
+      phases: [
+        { source: 100, target: 0 },
+        { source: 90, target: 10 },
+        { source: 50, target: 50 },
+        { source: 0, target: 100 },
+      ],
+      drivers: createDrivers(cloudClients({ maxAttempts: 8, initialDelayMs: 5, maxDelayMs: 50 })),
       settle: () => applyCcm(scene),
       async snapshot() {
         const services = (await scene.admin.listNamespacedService({ namespace: GATEWAY_NS })).items;

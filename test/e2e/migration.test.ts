@@ -1,6 +1,6 @@
 // End to end in the lab, under steady load through both CLBs: the worker runs as its own process
 // against the Temporal dev server, with only the lab's endpoints and keys in its environment.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { summarize } from '../../src/lab/load/index.js';
 import { ROUTE, TARGET_GATEWAY } from '../../src/lab/names.js';
 import { trackProgress } from '../../src/lab/progress.js';
 import { buildReport } from '../../src/lab/report.js';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 const SOAK_SEC = 8;
 const run = promisify(execFile);
@@ -21,37 +22,15 @@ let server: DevServer;
 let lab: Lab;
 let client: Client;
 let connection: Connection;
-let worker: ChildProcess | undefined;
+let worker: WorkerProcess | undefined;
 const log: string[] = [];
 
-function startWorkerProcess(): Promise<ChildProcess> {
-  // node itself, not a launcher: a SIGKILL must reach the worker.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
-    env: {
-      ...process.env,
-      ...lab.workerEnv,
-      TEMPORAL_ADDRESS: server.address,
-      GATESHIFT_METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-  // A test process that dies without its afterAll must not leave the worker behind.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  worker = child;
-  // The worker is ready once it polls; a migration started before that simply waits for it.
-  return Promise.resolve(child);
+function startWorker(): void {
+  worker = startWorkerProcess({ ...lab.workerEnv, TEMPORAL_ADDRESS: server.address });
 }
 
-async function stopWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const child = worker;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
+async function stopWorker(signal?: NodeJS.Signals): Promise<void> {
+  await worker?.stop(signal);
 }
 
 async function migrate(id: string, autoApprove: boolean) {
@@ -67,7 +46,7 @@ beforeAll(async () => {
   lab = await startLab({ rps: 200 });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
-  await startWorkerProcess();
+  startWorker();
 });
 
 afterAll(async () => {
@@ -167,7 +146,7 @@ describe('the lab migration', () => {
       if (!killed && status.phaseIndex === 2 && status.state === 'soaking') {
         killed = true;
         await stopWorker('SIGKILL');
-        await startWorkerProcess();
+        startWorker();
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

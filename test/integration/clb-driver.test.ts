@@ -19,9 +19,9 @@ import { createDrivers } from '../../activities/drivers/index.js';
 import { weightActivities } from '../../activities/engine/weights.js';
 import { kubeConfig } from '../../activities/kube/config.js';
 import { markPodRunning } from '../../src/lab/cluster/index.js';
-import { CLB_ANNOTATIONS, type SideWeights } from '../../src/plan/index.js';
+import { CLB_ANNOTATIONS, type ClbTraffic, type SideWeights } from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
-import { type AsmScene, applyCcm, clbClients, GATEWAY_NS, setEnv, startAsmScene } from '../support/asm-scene.js';
+import { type AsmScene, applyCcm, cloudClients, GATEWAY_NS, setEnv, startAsmScene } from '../support/asm-scene.js';
 
 const WORKER = 'system:serviceaccount:gateshift:gateshift-worker';
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -37,9 +37,7 @@ beforeAll(async () => {
   adminConfig = new KubeConfig();
   adminConfig.loadFromFile(scene.cluster.adminKubeconfig);
   // At a 50% throttle rate, 16 attempts make a call that never gets through a 1-in-65536 event.
-  activities = weightActivities(
-    createDrivers({ clbClient: clbClients({ maxAttempts: 16, initialDelayMs: 5, maxDelayMs: 50 }) }),
-  );
+  activities = weightActivities(createDrivers(cloudClients({ maxAttempts: 16, initialDelayMs: 5, maxDelayMs: 50 })));
 });
 
 afterAll(async () => {
@@ -207,7 +205,7 @@ describe('verifyWeights', () => {
     await scene.admin.createNamespacedPod({
       namespace: GATEWAY_NS,
       body: {
-        metadata: { name: pod.name, labels: scene.plan.traffic.target.selector },
+        metadata: { name: pod.name, labels: (scene.plan.traffic as ClbTraffic).target.selector },
         spec: { containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
       },
     });

@@ -316,16 +316,29 @@ describe('CLB annotations', () => {
 });
 
 describe('gateway pods', () => {
-  it('lists the pods the selector picks, with IP, readiness, phase and node', async () => {
-    const pod = (name: string, istio: string, nodeName: string) =>
+  it('lists the pods the selector picks, with IP, readiness, phase, node, images and Deployment', async () => {
+    const pod = (name: string, istio: string, nodeName: string, replicaSet?: string) =>
       admin.createNamespacedPod({
         namespace: GATEWAY_NS,
         body: {
-          metadata: { name, labels: { istio } },
+          metadata: {
+            name,
+            labels: { istio, ...(replicaSet ? { 'pod-template-hash': '7c9d5f' } : {}) },
+            ownerReferences: replicaSet
+              ? [
+                  {
+                    apiVersion: 'apps/v1',
+                    kind: 'ReplicaSet',
+                    name: replicaSet,
+                    uid: '0b6a3c7e-1f2d-4e5a-9b8c-7d6e5f4a3b2c',
+                  },
+                ]
+              : undefined,
+          },
           spec: { nodeName, containers: [{ name: 'istio-proxy', image: 'istio/proxyv2' }] },
         },
       });
-    await pod('istio-ingressgateway-b', 'ingressgateway', 'node-b');
+    await pod('istio-ingressgateway-b', 'ingressgateway', 'node-b', 'istio-ingressgateway-7c9d5f');
     await pod('istio-ingressgateway-a', 'ingressgateway', 'node-a');
     await pod('istio-ingressgateway-c', 'ingressgateway', 'node-a');
     await pod('ingressgateway-asm-a', 'ingressgateway-asm', 'node-a');
@@ -333,10 +346,26 @@ describe('gateway pods', () => {
     await markPodRunning(cluster.adminKubeconfig, GATEWAY_NS, 'istio-ingressgateway-a', '127.0.0.21');
     await markPodRunning(cluster.adminKubeconfig, GATEWAY_NS, 'istio-ingressgateway-b', '127.0.0.22');
 
+    const running = (name: string, ip: string, nodeName: string) => ({
+      name,
+      ip,
+      ready: true,
+      phase: 'Running',
+      nodeName,
+      images: { 'istio-proxy': 'istio/proxyv2' },
+    });
     expect(await listGatewayPods({ namespace: GATEWAY_NS, selector: SOURCE.selector, context: 'source' })).toEqual([
-      { name: 'istio-ingressgateway-a', ip: '127.0.0.21', ready: true, phase: 'Running', nodeName: 'node-a' },
-      { name: 'istio-ingressgateway-b', ip: '127.0.0.22', ready: true, phase: 'Running', nodeName: 'node-b' },
-      { name: 'istio-ingressgateway-c', ip: undefined, ready: false, phase: 'Pending', nodeName: 'node-a' },
+      { ...running('istio-ingressgateway-a', '127.0.0.21', 'node-a'), deployment: undefined },
+      { ...running('istio-ingressgateway-b', '127.0.0.22', 'node-b'), deployment: 'istio-ingressgateway' },
+      {
+        name: 'istio-ingressgateway-c',
+        ip: undefined,
+        ready: false,
+        phase: 'Pending',
+        nodeName: 'node-a',
+        images: { 'istio-proxy': 'istio/proxyv2' },
+        deployment: undefined,
+      },
     ]);
   });
 

@@ -13,7 +13,7 @@ import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
 import {
   type AsmScene,
-  clbClients,
+  cloudClients,
   GATEWAY_NS,
   HOST,
   ROUTES_NS,
@@ -50,9 +50,7 @@ let preflight: ReturnType<typeof preflightActivity>;
 beforeAll(async () => {
   scene = await startAsmScene({ asmControlPlane: true });
   restoreEnv = setEnv(scene.env);
-  preflight = preflightActivity(
-    createDrivers({ clbClient: clbClients({ maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 }) }),
-  );
+  preflight = preflightActivity(createDrivers(cloudClients({ maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 })));
 });
 
 afterAll(async () => {

@@ -9,8 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1ServicePort } from '@kubernetes/client-node';
+import { AsmClient } from '../../activities/asm/client.js';
 import { ClbClient } from '../../activities/clb/client.js';
-import type { RetryPolicy } from '../../activities/clb/retry.js';
+import type { RetryPolicy } from '../../activities/cloud/retry.js';
+import type { DriverDependencies } from '../../activities/drivers/index.js';
 import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 import { bookinfoObjects, putObjects } from '../../src/lab/kube/bookinfo.js';
 import { writeWorkerKubeconfig } from '../../src/lab/kube/worker-kubeconfig.js';
@@ -111,6 +113,11 @@ export function clbClients(retry: Partial<RetryPolicy>): (regionId: string) => C
     clients.set(regionId, client);
     return client;
   };
+}
+
+/** The worker's cloud clients for the drivers, with a retry policy fit for tests. */
+export function cloudClients(retry: Partial<RetryPolicy>): DriverDependencies {
+  return { clbClient: clbClients(retry), asmClient: (regionId) => new AsmClient({ regionId, retry }) };
 }
 
 function sceneClbs(count: number): SceneClb[] {

@@ -2,7 +2,12 @@
 // of the given CLBs, each with two vServer groups.
 import type { MigrationInput } from '../../src/plan/index.js';
 
-export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['phases']): MigrationInput {
+/** An input of the CLB-annotation driver, its `traffic` typed as such. */
+export type ClbInput = Omit<MigrationInput, 'traffic'> & {
+  traffic: Extract<MigrationInput['traffic'], { kind: 'clb-annotation' }>;
+};
+
+export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['phases']): ClbInput {
   return {
     title: 'istio → asm',
     traffic: {

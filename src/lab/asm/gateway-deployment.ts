@@ -4,6 +4,7 @@
 // controller-manager in the lab: the control plane itself makes and deletes their pods and reports
 // the Deployments' status.
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { CANARY_ANNOTATION } from '../../plan/drivers/asm-gateway-canary.js';
 import { isReady } from '../kubelet/pod-status.js';
 import {
   type GatewayWorkload,
@@ -15,8 +16,7 @@ import {
   workloadLabels,
 } from './gateway-workload.js';
 
-/** The IstioGateway annotation that asks ASM for a canary Deployment. */
-export const CANARY_ANNOTATION = 'asm.alibabacloud.com/enable-canary-deployment';
+export { CANARY_ANNOTATION };
 
 export const canaryDeploymentName = (gateway: string) => `${gatewayServiceName(gateway)}-canary`;
 

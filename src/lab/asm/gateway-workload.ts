@@ -12,8 +12,11 @@ export const APPLIED_ANNOTATIONS = 'lab.gateshift/applied-service-annotations';
 export const LAB_NODE = 'lab-node';
 /** Istio's label for a workload's version, which its metrics report as source_canonical_revision. */
 export const REVISION_LABEL = 'service.istio.io/canonical-revision';
+
 /** The label ASM puts on the canary Deployment and its pods. */
-export const CANARY_LABEL = 'asm.alibabacloud.com/canary';
+import { CANARY_LABEL } from '../../plan/drivers/asm-gateway-canary.js';
+
+export { CANARY_LABEL };
 /** The pilot-agent's status port: metrics on /stats/prometheus, readiness on /healthz/ready. */
 export const STATUS_PORT = 15020;
 /** The version of gateways on a control plane without a mesh to say otherwise. */

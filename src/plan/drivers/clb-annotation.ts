@@ -144,6 +144,7 @@ function steps(_traffic: ClbTraffic, input: CommonInput): StepSpec[] {
 
 export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraffic> = {
   kind: CLB_ANNOTATION,
+  movesWeights: true,
   fragment: clbAnnotationFragment,
   problems,
   traffic: (fragment) => ({

@@ -3,7 +3,7 @@
 // what a rollback restores. The workflow runs what this half plans; the side-effect half lives in
 // activities/drivers/<kind>/.
 import type { z } from 'zod';
-import type { QueryVariables } from '../checks.js';
+import type { CheckSubjects, QueryVariables } from '../checks.js';
 import type { ApprovalMode, StepSpec } from '../steps.js';
 import type { SideWeights } from '../weights.js';
 
@@ -31,6 +31,8 @@ export interface Problem {
 
 export interface PlanDriver<Schema extends z.ZodObject, Traffic extends { kind: string }> {
   kind: Traffic['kind'];
+  /** Whether the driver shifts weights phase by phase (`phases` apply), or runs steps of its own. */
+  movesWeights: boolean;
   /** The input's `traffic` object for this driver: a strict object whose `kind` is a literal. */
   fragment: Schema;
   /** Problems that relate several fields of the fragment, or the fragment and the rest of the input. */
@@ -44,6 +46,8 @@ export interface PlanDriver<Schema extends z.ZodObject, Traffic extends { kind: 
   restore(traffic: Traffic): SideWeights | null;
   /** The placeholders of the analysis queries: whose metrics the checks read. */
   analysisVariables(traffic: Traffic): Omit<QueryVariables, 'window'>;
+  /** Whose metrics the default checks read; default: the target and source workloads. */
+  checkSubjects?(traffic: Traffic): CheckSubjects;
   /** One line for the Web UI's summary. */
   summary(traffic: Traffic): string;
   /** Markdown lines for the Web UI's details: what moves where. */

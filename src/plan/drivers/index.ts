@@ -1,10 +1,12 @@
 // The registry of the drivers' pure halves, keyed by the input's `traffic.kind`. Adding a driver: its
 // file here and one line below (and its side-effect half in activities/drivers/).
+import { asmGatewayCanaryPlan } from './asm-gateway-canary.js';
 import { clbAnnotationPlan } from './clb-annotation.js';
 import { fragmentsOf } from './registry.js';
 
 export const PLAN_DRIVERS = {
   [clbAnnotationPlan.kind]: clbAnnotationPlan,
+  [asmGatewayCanaryPlan.kind]: asmGatewayCanaryPlan,
 } as const;
 
 export type DriverKind = keyof typeof PLAN_DRIVERS;

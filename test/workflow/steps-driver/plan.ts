@@ -43,6 +43,7 @@ function steps(_traffic: StepsTraffic, input: CommonInput): StepSpec[] {
 
 export const stepsPlan: PlanDriver<typeof stepsFragment, StepsTraffic> = {
   kind: 'test-steps',
+  movesWeights: false,
   fragment: stepsFragment,
   problems: () => [],
   traffic: (fragment) => ({ kind: 'test-steps', name: fragment.name }),

@@ -1,51 +1,63 @@
-// What can go wrong calling the SLB API, sorted into what a retry may fix and what it cannot. A
-// ClbError is an ApplicationFailure, so an activity can let it through: Temporal keeps its type and
-// stops retrying the non-retryable ones.
+// What can go wrong calling an Alibaba Cloud RPC API (SLB, ASM), sorted into what a retry may fix and
+// what it cannot. A CloudApiError is an ApplicationFailure, so an activity can let it through: Temporal
+// keeps its type (e.g. `ClbNotFound`, `AsmForbidden`) and stops retrying the non-retryable ones.
 import { ApplicationFailure } from '@temporalio/common';
 import { openApi } from './sdk.js';
 
 const { AlibabaCloudError, ThrottlingError } = openApi;
 type AlibabaCloudError = InstanceType<typeof AlibabaCloudError>;
 
-export type ClbErrorType =
-  /** The CLB or vServer group does not exist in the region. */
-  | 'ClbNotFound'
+/** A product gateshift calls: how its errors are named and which RAM actions it needs. */
+export interface CloudProduct {
+  /** In messages: "SLB API", "ASM API". */
+  name: string;
+  /** Of the failure types: `Clb…`, `Asm…`. */
+  prefix: 'Clb' | 'Asm';
+  /** Of the RAM actions: `slb:…`, `servicemesh:…`. */
+  ramPrefix: string;
+  version: string;
+}
+
+export type CloudErrorKind =
+  /** The resource does not exist in the region. */
+  | 'NotFound'
   /** The worker's RAM identity lacks the action. */
-  | 'ClbForbidden'
+  | 'Forbidden'
   /** The service refused the credentials: wrong secret, unknown AccessKey, clock skew. */
-  | 'ClbAuthFailed'
+  | 'AuthFailed'
   /** Any other request the service refuses as invalid. */
-  | 'ClbRequestRejected'
+  | 'RequestRejected'
   /** Throttled on every attempt. */
-  | 'ClbThrottled'
+  | 'Throttled'
   /** 5xx, timeouts, connection failures on every attempt. */
-  | 'ClbUnavailable'
+  | 'Unavailable'
   /** The credential chain found no credentials, or could not fetch them (STS, metadata service). */
-  | 'ClbCredentialsUnavailable'
+  | 'CredentialsUnavailable'
   /** A response that does not have the documented shape. */
-  | 'ClbBadResponse';
+  | 'BadResponse';
 
-const NON_RETRYABLE = new Set<ClbErrorType>(['ClbNotFound', 'ClbForbidden', 'ClbAuthFailed', 'ClbRequestRejected']);
+const NON_RETRYABLE = new Set<CloudErrorKind>(['NotFound', 'Forbidden', 'AuthFailed', 'RequestRejected']);
 
-export interface ClbErrorInfo {
+export interface CloudErrorInfo {
   action: string;
-  /** What the call was about, e.g. `CLB lb-123` or `vServer group rsp-123`. */
+  /** What the call was about, e.g. `CLB lb-123`, `vServer group rsp-123`, `ASM instance c08…`. */
   resource: string;
   regionId: string;
   code?: string;
   statusCode?: number;
   requestId?: string;
-  /** The RAM action to grant, for ClbForbidden. */
+  /** The RAM action to grant, for Forbidden. */
   ramAction?: string;
 }
 
-export class ClbError extends ApplicationFailure {
+export class CloudApiError extends ApplicationFailure {
   constructor(
     message: string,
-    type: ClbErrorType,
-    readonly info: ClbErrorInfo,
+    readonly kind: CloudErrorKind,
+    product: Pick<CloudProduct, 'prefix'>,
+    readonly info: CloudErrorInfo,
   ) {
-    super(message, type, NON_RETRYABLE.has(type), [info]);
+    super(message, `${product.prefix}${kind}`, NON_RETRYABLE.has(kind), [info]);
   }
 }
 
@@ -87,43 +99,49 @@ export function isTransient(error: unknown): { transient: boolean; retryAfterMs?
 
 function isNotFound(error: AlibabaCloudError): boolean {
   if (error.code.startsWith('InvalidAccessKeyId')) return false;
-  return error.code.endsWith('.NotFound') || /does not exist/i.test(error.message);
+  return error.statusCode === 404 || error.code.endsWith('.NotFound') || /does not exist/i.test(error.message);
 }
 
-function ramActionOf(error: AlibabaCloudError, action: string): string {
+function ramActionOf(error: AlibabaCloudError, action: string, product: CloudProduct): string {
   const detail = (error as { accessDeniedDetail?: { AuthAction?: unknown } }).accessDeniedDetail;
-  return typeof detail?.AuthAction === 'string' ? detail.AuthAction : `slb:${action}`;
+  return typeof detail?.AuthAction === 'string' ? detail.AuthAction : `${product.ramPrefix}:${action}`;
 }
 
-/** The ClbError for a call that failed for good; `call` names what was asked, never with credentials. */
-export function toClbError(error: unknown, call: Omit<ClbErrorInfo, 'code' | 'statusCode' | 'requestId'>): ClbError {
-  if (error instanceof ClbError) return error;
+/** The error for a call that failed for good; `call` names what was asked, never with credentials. */
+export function toCloudError(
+  error: unknown,
+  call: Omit<CloudErrorInfo, 'code' | 'statusCode' | 'requestId'>,
+  product: CloudProduct,
+): CloudApiError {
+  if (error instanceof CloudApiError) return error;
+  const fail = (message: string, kind: CloudErrorKind, info: CloudErrorInfo) =>
+    new CloudApiError(message, kind, product, info);
   const where = `${call.resource} (${call.regionId})`;
   if (!(error instanceof AlibabaCloudError)) {
     const message = error instanceof Error ? error.message : String(error);
-    return new ClbError(`SLB API unreachable for ${call.action} on ${where}: ${message}`, 'ClbUnavailable', call);
+    return fail(`${product.name} unreachable for ${call.action} on ${where}: ${message}`, 'Unavailable', call);
   }
-  const info: ClbErrorInfo = { ...call, code: error.code, statusCode: error.statusCode, requestId: error.requestId };
+  const info: CloudErrorInfo = { ...call, code: error.code, statusCode: error.statusCode, requestId: error.requestId };
   const suffix = `(${error.code}, request ${error.requestId ?? 'unknown'})`;
   if (error instanceof ThrottlingError)
-    return new ClbError(`SLB API kept throttling ${call.action} on ${where} ${suffix}`, 'ClbThrottled', info);
+    return fail(`${product.name} kept throttling ${call.action} on ${where} ${suffix}`, 'Throttled', info);
   if ((error.statusCode ?? 0) >= 500 || TRANSIENT_CODES.has(error.code))
-    return new ClbError(`SLB API failed ${call.action} on ${where} ${suffix}`, 'ClbUnavailable', info);
+    return fail(`${product.name} failed ${call.action} on ${where} ${suffix}`, 'Unavailable', info);
   if (error.code.startsWith('Forbidden') || error.code === 'NoPermission' || error.statusCode === 403) {
-    const ramAction = ramActionOf(error, call.action);
-    return new ClbError(
+    const ramAction = ramActionOf(error, call.action, product);
+    return fail(
       `the worker's RAM identity may not call ${call.action} on ${where}: grant it the RAM action ${ramAction} ${suffix}`,
-      'ClbForbidden',
+      'Forbidden',
       { ...info, ramAction },
     );
   }
   const authHint = AUTH_HINTS[error.code];
   if (authHint)
-    return new ClbError(`SLB API refused the worker's credentials: ${authHint} ${suffix}`, 'ClbAuthFailed', info);
-  if (isNotFound(error)) return new ClbError(`${where} does not exist ${suffix}`, 'ClbNotFound', info);
-  return new ClbError(
-    `SLB API rejected ${call.action} on ${where}: ${error.data?.Message ?? error.message} ${suffix}`,
-    'ClbRequestRejected',
+    return fail(`${product.name} refused the worker's credentials: ${authHint} ${suffix}`, 'AuthFailed', info);
+  if (isNotFound(error)) return fail(`${where} does not exist ${suffix}`, 'NotFound', info);
+  return fail(
+    `${product.name} rejected ${call.action} on ${where}: ${error.data?.Message ?? error.message} ${suffix}`,
+    'RequestRejected',
     info,
   );
 }
