@@ -1,7 +1,7 @@
 // `npm run demo`: the README's main command. Starts the Temporal dev server (Web UI on 8233), the lab
-// and the gateshift worker, migrates the lab's two CLBs through all five phases under steady load,
-// prints live progress, and writes a report and a chart. `--scenario breach` makes the ASM gateway
-// fail during phase 3, and the analysis rolls the migration back by itself.
+// and the gateshift worker, runs one driver's migration under steady load (by default the CLB migration
+// of the lab's two CLBs through all five phases), prints live progress, and writes a report and a chart.
+// `--scenario breach` injects the driver's fault, and the analysis rolls the migration back by itself.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,12 +9,9 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
 import { MIGRATION_WORKFLOW, TASK_QUEUE } from '../src/api/names.js';
 import type { MigrationResult } from '../src/api/status.js';
-import { renderChart } from '../src/lab/chart.js';
+import { DEMOS, type Outcome, type Scenario } from '../src/lab/demo/index.js';
 import { type Lab, startLab } from '../src/lab/index.js';
-import { labMigrationInput } from '../src/lab/input.js';
-import { TARGET_GATEWAY } from '../src/lab/names.js';
-import { type DemoProgress, trackProgress } from '../src/lab/progress.js';
-import { type BreachTimes, buildReport } from '../src/lab/report.js';
+import type { DriverKind } from '../src/plan/index.js';
 import { createLogger, startWorker } from '../src/worker.js';
 import { startDevServer } from './tools/dev-server.js';
 import { ensureEtcd, ensureKubeApiserver } from './tools/kube.js';
@@ -22,8 +19,9 @@ import { ensurePrometheus } from './tools/prometheus.js';
 import { ensureTemporalCli } from './tools/temporal-cli.js';
 
 interface DemoOptions {
+  driver: DriverKind;
   autoApprove?: boolean;
-  scenario: 'happy' | 'breach';
+  scenario: Scenario;
   report: string;
   chart?: string;
   soak: number;
@@ -33,10 +31,15 @@ interface DemoOptions {
 }
 
 const program = new Command('demo')
-  .description('migrate the lab cluster from its Istio gateway to its ASM gateway, under load')
+  .description("run one of gateshift's migrations in the lab, under load")
+  .addOption(
+    new Option('--driver <kind>', "which migration: the CLB migration, or the ASM gateway's canary upgrade")
+      .choices(Object.keys(DEMOS))
+      .default('clb-annotation'),
+  )
   .option('--auto-approve', 'advance after every passing soak instead of waiting for approvals')
   .addOption(
-    new Option('--scenario <name>', 'happy: the whole migration; breach: the ASM gateway fails in phase 3')
+    new Option('--scenario <name>', 'happy: the whole migration; breach: the new side fails on the way')
       .choices(['happy', 'breach'])
       .default('happy'),
   )
@@ -74,7 +77,9 @@ async function main(options: DemoOptions): Promise<number> {
     cleanups.push(() => server.stop());
     say(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl ?? '(none)'}`);
 
-    const lab: Lab = await startLab({ rps: options.rps, log: (line) => say(`lab: ${line}`) });
+    const demo = DEMOS[options.driver];
+    say(`demo: ${demo.title}`);
+    const lab: Lab = await startLab({ start: demo.labStart, rps: options.rps, log: (line) => say(`lab: ${line}`) });
     cleanups.push(() => lab.stop());
     Object.assign(process.env, lab.workerEnv);
     const worker = await startWorker({
@@ -88,7 +93,7 @@ async function main(options: DemoOptions): Promise<number> {
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
     const id = `lab-migration-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-    const input = labMigrationInput({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak });
+    const input = demo.input({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak });
     const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
       taskQueue: TASK_QUEUE,
       workflowId: id,
@@ -99,24 +104,15 @@ async function main(options: DemoOptions): Promise<number> {
       `migration ${id} started (${options.scenario} scenario, ${options.autoApprove ? 'automatic' : 'manual'} approval)`,
     );
 
-    let breach: BreachTimes | undefined;
-    const progress: DemoProgress = await trackProgress({
+    const progress = await demo.follow({
       handle,
       lab,
+      scenario: options.scenario,
       autoApprove: Boolean(options.autoApprove),
       uiUrl: server.uiUrl,
-      // A fresh lab has served 100/0 since its load began.
-      since: lab.load?.snapshot().startedAt,
       print: say,
-      onPhase: async (phaseIndex, state) => {
-        if (options.scenario === 'breach' && !breach && phaseIndex === 3 && state === 'soaking') {
-          await lab.faults.set({ targetErrorRatio: 0.3 });
-          breach = { faultInjectedAt: Date.now() };
-          say('>>> fault injected: the ASM gateway answers 30% of requests with 503');
-        }
-      },
     });
-    let outcome: 'completed' | 'rolled-back' | 'failed';
+    let outcome: Outcome;
     try {
       outcome = ((await handle.result()) as MigrationResult).outcome;
     } catch (error) {
@@ -124,39 +120,18 @@ async function main(options: DemoOptions): Promise<number> {
       say(`migration failed: ${error.cause?.message ?? error.message}`);
       outcome = 'failed';
     }
-    if (breach) {
-      breach.breachDetectedAt = progress.breachDetectedAt;
-      breach.rollbackAppliedAt = progress.rollbackAppliedAt;
-      await lab.faults.set({ targetErrorRatio: 0 });
-    }
+    if (options.scenario === 'breach') await demo.clearFaults(lab);
     // A few more seconds of traffic show where it settled.
     await new Promise((resolveWait) => setTimeout(resolveWait, 3000));
     const record = lab.load ? await lab.load.stop() : undefined;
     if (!record) throw new Error('the lab ran without load');
-    const report = buildReport({
-      result: outcome,
-      scenario: options.scenario,
-      record,
-      phases: progress.phases,
-      targetGateway: TARGET_GATEWAY,
-      breach,
-    });
+    const { report, chart, summary } = await demo.end({ outcome, scenario: options.scenario, record, progress });
     const reportPath = resolve(options.report);
     const chartPath = resolve(options.chart ?? `${reportPath.replace(/\.json$/, '')}.svg`);
     writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(chartPath, await renderChart(record, progress.phases, `gateshift demo: ${options.scenario}`));
+    writeFileSync(chartPath, chart);
     say('');
-    say(
-      `result: ${report.result}; ${report.totalRequests} requests, ${report.failedRequests} failed, ${report.injectedErrors} injected errors`,
-    );
-    for (const phase of report.phases)
-      say(
-        `  phase ${phase.index} ${phase.sourceWeight}/${phase.targetWeight}: effective target share ${phase.effectiveTargetShare ?? '-'}%, observed ${phase.observedTargetShare ?? '-'}% over ${phase.requests} requests`,
-      );
-    if (report.faultToRevertMs !== undefined)
-      say(
-        `  breach: fault ${report.faultInjectedAt}, detected ${report.breachDetectedAt}, rollback written ${report.rollbackAppliedAt}, traffic back on the source ${report.trafficRevertedAt} (${report.faultToRevertMs} ms after the fault)`,
-      );
+    for (const line of summary) say(line);
     say(`report: ${reportPath}`);
     say(`chart:  ${chartPath}`);
     const expected = options.scenario === 'breach' ? 'rolled-back' : 'completed';

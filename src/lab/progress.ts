@@ -23,7 +23,7 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
 }
 
-function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
+export function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
   return [
     `waiting for ${waitingFor}. Approve with any of:`,
     `  npm run gateshift -- approve ${id}`,

@@ -52,6 +52,24 @@ export function serverErrors(counts: Pick<Counts, 'byStatus'>): number {
     .reduce((total, [, count]) => total + count, 0);
 }
 
+/**
+ * The requests that failed, and the 5xx answers an injected fault caused: only an injected fault makes a
+ * gateway answer 5xx in the lab, so the 5xx from its second on are its; every other failure counts.
+ */
+export function errorCounts(
+  record: LoadRecord,
+  faultInjectedAt?: number,
+): { injectedErrors: number; failedRequests: number } {
+  const faultSecond = faultInjectedAt === undefined ? Number.POSITIVE_INFINITY : Math.floor(faultInjectedAt / 1000);
+  let injectedErrors = 0;
+  let otherErrors = 0;
+  for (const second of record.seconds) {
+    if (second.second >= faultSecond) injectedErrors += serverErrors(second);
+    else otherErrors += serverErrors(second);
+  }
+  return { injectedErrors, failedRequests: sum(record.totals.transportErrors) + otherErrors };
+}
+
 /** The first second after which no request reached the target, at or after `since`. */
 export function trafficRevertedAt(record: LoadRecord, targetGateway: string, since: number): number | undefined {
   const seconds = record.seconds.filter((second) => (second.second + 1) * 1000 > since);
@@ -72,14 +90,7 @@ export function buildReport(input: {
   breach?: BreachTimes;
 }): DemoReport {
   const { record, breach } = input;
-  const faultSecond = breach ? Math.floor(breach.faultInjectedAt / 1000) : Number.POSITIVE_INFINITY;
-  let injectedErrors = 0;
-  let otherErrors = 0;
-  for (const second of record.seconds) {
-    // Only the injected fault makes a gateway answer 5xx in the lab: 5xx from its second on are its.
-    if (second.second >= faultSecond) injectedErrors += serverErrors(second);
-    else otherErrors += serverErrors(second);
-  }
+  const { injectedErrors, failedRequests } = errorCounts(record, breach?.faultInjectedAt);
   const phases = input.phases.map((phase) => {
     // Only seconds wholly inside the window: the requests of a second sent across a boundary are left out.
     const window = summarize(record, Math.ceil(phase.from / 1000), Math.floor(phase.to / 1000));
@@ -97,7 +108,7 @@ export function buildReport(input: {
     result: input.result,
     scenario: input.scenario,
     totalRequests: record.totals.requests,
-    failedRequests: sum(record.totals.transportErrors) + otherErrors,
+    failedRequests,
     injectedErrors,
     phases,
   };
