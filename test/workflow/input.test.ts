@@ -52,7 +52,9 @@ const mutations = fc.oneof(
           !['traffic', 'phases', 'approval', 'analysis', 'routes', 'verifyTimeout', 'title'].includes(key) &&
           key !== '__proto__',
       ),
-    fc.anything(),
+    // JSON values only: the input travels as JSON, where a key holding undefined vanishes and leaves
+    // the valid input, which then runs (this made the test hang now and then).
+    fc.jsonValue(),
     { minKeys: 1, maxKeys: 2 },
   ),
 );
