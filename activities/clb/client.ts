@@ -1,6 +1,5 @@
 // A small typed client for the SLB API (2014-05-15): the reads gateshift needs about a CLB, and the two
 // opt-in remediation writes, over the shared RPC client (retries, errors named `Clb…`).
-import type { z } from 'zod';
 import type { CloudProduct } from '../cloud/errors.js';
 import { type Query, RpcClient, type RpcClientOptions } from '../cloud/rpc-client.js';
 import { slbEndpoint } from './endpoint.js';
@@ -32,7 +31,7 @@ export class ClbClient {
 
   /** Address, listeners and modification protection of a CLB. */
   describeLoadBalancer(loadBalancerId: string): Promise<ClbLoadBalancer> {
-    return this.call(
+    return this.rpc.call(
       'DescribeLoadBalancerAttribute',
       { LoadBalancerId: loadBalancerId },
       loadBalancerAttributeSchema,
@@ -45,7 +44,7 @@ export class ClbClient {
     const tags: ClbTag[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.call(
+      const page = await this.rpc.call(
         'ListTagResources',
         { ResourceType: 'instance', 'ResourceId.1': loadBalancerId, NextToken: nextToken },
         tagResourcesSchema,
@@ -59,7 +58,7 @@ export class ClbClient {
 
   /** The vServer groups of a CLB with the listeners each serves. */
   describeVServerGroups(loadBalancerId: string): Promise<ClbVServerGroup[]> {
-    return this.call(
+    return this.rpc.call(
       'DescribeVServerGroups',
       { LoadBalancerId: loadBalancerId, IncludeListener: true },
       vServerGroupsSchema,
@@ -69,7 +68,7 @@ export class ClbClient {
 
   /** The backends of a vServer group with the weights the CLB applies. */
   describeVServerGroupBackends(vServerGroupId: string): Promise<ClbVServerGroupBackends> {
-    return this.call(
+    return this.rpc.call(
       'DescribeVServerGroupAttribute',
       { VServerGroupId: vServerGroupId },
       vServerGroupAttributeSchema,
@@ -79,7 +78,7 @@ export class ClbClient {
 
   /** Health of every backend behind every listener, or behind one listener port. */
   describeHealthStatus(loadBalancerId: string, listenerPort?: number): Promise<ClbBackendHealth[]> {
-    return this.call(
+    return this.rpc.call(
       'DescribeHealthStatus',
       { LoadBalancerId: loadBalancerId, ListenerPort: listenerPort },
       healthStatusSchema,
@@ -93,12 +92,12 @@ export class ClbClient {
     keys.forEach((key, index) => {
       query[`TagKey.${index + 1}`] = key;
     });
-    return this.call('UntagResources', query, acknowledgementSchema, `CLB ${loadBalancerId}`);
+    return this.rpc.call('UntagResources', query, acknowledgementSchema, `CLB ${loadBalancerId}`);
   }
 
   /** Opt-in remediation: turns the configuration read-only mode on or off. */
   setModificationProtection(loadBalancerId: string, protection: { enabled: boolean; reason?: string }): Promise<void> {
-    return this.call(
+    return this.rpc.call(
       'SetLoadBalancerModificationProtection',
       {
         LoadBalancerId: loadBalancerId,
@@ -108,14 +107,5 @@ export class ClbClient {
       acknowledgementSchema,
       `CLB ${loadBalancerId}`,
     );
-  }
-
-  private call<S extends z.ZodType>(
-    action: string,
-    parameters: Query,
-    schema: S,
-    resource: string,
-  ): Promise<z.output<S>> {
-    return this.rpc.call(action, parameters, schema, resource);
   }
 }

@@ -5,7 +5,7 @@ import * as $dara from '@darabonba/typescript';
 import type { z } from 'zod';
 import { CloudApiError, type CloudProduct, isTransient, toCloudError } from './errors.js';
 import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, withRetries } from './retry.js';
-import { type AlibabaCredential, credentials, openApi } from './sdk.js';
+import { type AlibabaCredential, credentials, openApi, rpcParams } from './sdk.js';
 
 const { $OpenApiUtil } = openApi;
 
@@ -86,17 +86,7 @@ export class RpcClient {
         .filter(([, value]) => value !== undefined)
         .map(([key, value]) => [key, String(value)]),
     );
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: this.product.version,
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
+    const params = rpcParams(action, this.product.version, 'HTTPS');
     await this.checkCredentials(context);
     try {
       const response = await withRetries(

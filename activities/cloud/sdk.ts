@@ -13,3 +13,18 @@ export const openApi = require('@alicloud/openapi-core') as typeof OpenApiModule
 export const credentials = require('@alicloud/credentials') as typeof CredentialsModule;
 
 export type AlibabaCredential = InstanceType<typeof credentials.default>;
+
+/** What every RPC-style action of these APIs is sent as: a signed POST of form data to `/`, JSON back. */
+export function rpcParams(action: string, version: string, protocol: 'HTTP' | 'HTTPS') {
+  return new openApi.$OpenApiUtil.Params({
+    action,
+    version,
+    protocol,
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
+}

@@ -6,7 +6,9 @@ import { request as httpRequest } from 'node:http';
 import { stringify } from 'node:querystring';
 import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SLB } from '../../activities/clb/client.js';
 import { openApi } from '../../activities/cloud/sdk.js';
+import { answerOf, type OpenApiAnswer, type OpenApiClient } from '../../src/lab/openapi/call.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 
 const AK = 'LTAI5tEmulatorTest';
@@ -16,40 +18,11 @@ const LB = 'lb-uf6emulator00000001';
 const GROUP = 'rsp-uf6emulator0001';
 
 let emulator: SlbEmulator;
-let sdk: InstanceType<typeof openApi.default>;
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  /** What the SDK read from x-acs-retry-after. */
-  retryAfter?: number;
-}
+let sdk: OpenApiClient;
 
 /** Calls an action through the SDK; an API error comes back as its answer instead of a throw. */
-async function call(action: string, query: Record<string, string>): Promise<Answer> {
-  const params = new openApi.$OpenApiUtil.Params({
-    action,
-    version: '2014-05-15',
-    protocol: 'HTTP',
-    pathname: '/',
-    method: 'POST',
-    authType: 'AK',
-    style: 'RPC',
-    reqBodyType: 'formData',
-    bodyType: 'json',
-  });
-  try {
-    const response = await sdk.callApi(
-      params,
-      new openApi.$OpenApiUtil.OpenApiRequest({ query: { RegionId: REGION, ...query } }),
-      new $dara.RuntimeOptions({}),
-    );
-    return { status: response.statusCode, body: response.body };
-  } catch (error) {
-    const failure = error as { statusCode: number; data: Record<string, unknown>; retryAfter?: number };
-    return { status: failure.statusCode, body: failure.data, retryAfter: failure.retryAfter };
-  }
-}
+const call = (action: string, query: Record<string, string>) =>
+  answerOf(sdk, { action, version: SLB.version, query: { RegionId: REGION, ...query } });
 
 interface RawRequest {
   query: Record<string, string>;
@@ -71,7 +44,7 @@ function signed(
   request.headers = {
     host: emulator.endpoint,
     'x-acs-action': action,
-    'x-acs-version': '2014-05-15',
+    'x-acs-version': SLB.version,
     'x-acs-date': options.date ?? openApi.OpenApiUtil.getTimestamp(),
     'x-acs-signature-nonce': randomUUID(),
     'x-acs-content-sha256': openApi.OpenApiUtil.hash(Buffer.from(body), 'ACS3-HMAC-SHA256').toString('hex'),
@@ -87,7 +60,7 @@ function signed(
   return { query: request.query, headers: request.headers, body };
 }
 
-function send(raw: RawRequest): Promise<Answer> {
+function send(raw: RawRequest): Promise<OpenApiAnswer> {
   return new Promise((resolve, reject) => {
     const [host, port] = emulator.endpoint.split(':');
     const outgoing = httpRequest(
