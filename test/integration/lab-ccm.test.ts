@@ -167,11 +167,14 @@ describe('lab CCM', () => {
 
     // Three writes well within one delay: only the last one is ever applied.
     const seen = new Set<number>();
-    const sampler = setInterval(() => {
+    const sample = () => {
       for (const weight of weightsOf('rsp-reweight-80', 'gw-reweight')) seen.add(weight);
-    }, 5);
+    };
+    const sampler = setInterval(sample, 5);
     for (const weight of ['30', '60', '90']) await setWeight('gw-reweight', weight);
     await vi.waitFor(() => expect(weightsOf('rsp-reweight-80', 'gw-reweight')).toEqual([30, 30, 30]), WAIT);
+    // waitFor may see the new weights before the sampler's next tick does.
+    sample();
     clearInterval(sampler);
     expect([...seen].sort()).toEqual([3, 30]);
     expect(weightsOf('rsp-reweight-443', 'gw-reweight')).toEqual([30, 30, 30]);

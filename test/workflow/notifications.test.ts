@@ -14,21 +14,22 @@ it('says when it waits for each approval and when it completed, with increasing 
     await drive(server(), handle);
     expect((await handle.result()).outcome).toBe('completed');
   });
-  expect(world.notifications.map((n) => [n.seq, n.event.event, n.event.waitingFor ?? '-'])).toEqual([
+  const sent = [...world.notifications].sort((a, b) => a.seq - b.seq);
+  expect(sent.map((n) => [n.seq, n.event.event, n.event.waitingFor ?? '-'])).toEqual([
     [1, 'waiting-approval', 'approval of phase 1 (canary 90/10)'],
     [2, 'waiting-approval', 'approval of phase 2 (half 50/50)'],
     [3, 'waiting-approval', 'approval of phase 3 (majority 10/90)'],
     [4, 'waiting-approval', 'approval of phase 4 (final 0/100)'],
     [5, 'completed', '-'],
   ]);
-  const first = world.notifications[0];
+  const first = sent[0];
   expect(first?.config).toEqual(notify);
   expect(first?.event).toMatchObject({
     migrationId: expect.stringMatching(/^test-/),
     title: 'istio → asm',
     namespace: 'default',
   });
-  expect(world.notifications.at(-1)?.event).toMatchObject({
+  expect(sent.at(-1)?.event).toMatchObject({
     stepOrPhaseLabel: 'completion',
     weights: { source: 0, target: 100 },
   });
@@ -42,7 +43,8 @@ it('reports a breach with its checks against their thresholds, then the rollback
     await drive(server(), handle);
     expect((await handle.result()).outcome).toBe('rolled-back');
   });
-  const [breach, rollback, ...rest] = world.notifications;
+  // The activities run concurrently: their sequence numbers, not their arrival, give the order.
+  const [breach, rollback, ...rest] = [...world.notifications].sort((a, b) => a.seq - b.seq);
   expect(rest).toEqual([]);
   expect(breach?.config).toBeUndefined();
   expect(breach?.event).toMatchObject({
