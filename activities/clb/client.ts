@@ -3,8 +3,10 @@
 // throttling and transient failures; what no retry can fix becomes a non-retryable ClbError.
 import * as $dara from '@darabonba/typescript';
 import type { z } from 'zod';
+import { ClbError, type ClbErrorInfo, isTransient, toClbError } from '../cloud/errors.js';
+import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, withRetries } from '../cloud/retry.js';
+import { type AlibabaCredential, credentials, openApi } from '../cloud/sdk.js';
 import { type SlbEndpoint, slbEndpoint } from './endpoint.js';
-import { ClbError, type ClbErrorInfo, isTransient, toClbError } from './errors.js';
 import type { ClbBackendHealth, ClbLoadBalancer, ClbTag, ClbVServerGroup, ClbVServerGroupBackends } from './models.js';
 import {
   acknowledgementSchema,
@@ -14,8 +16,6 @@ import {
   vServerGroupAttributeSchema,
   vServerGroupsSchema,
 } from './responses.js';
-import { DEFAULT_RETRY, type RetryEvent, type RetryPolicy, withRetries } from './retry.js';
-import { type AlibabaCredential, credentials, openApi } from './sdk.js';
 
 const { $OpenApiUtil } = openApi;
 

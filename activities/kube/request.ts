@@ -7,7 +7,7 @@ import {
   type PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { type RetryPolicy, withRetries } from '../clb/retry.js';
+import { type RetryPolicy, withRetries } from '../cloud/retry.js';
 import { type KubeCall, retryAdvice, toKubeError } from './errors.js';
 
 const KUBE_RETRY: RetryPolicy = { maxAttempts: 6, initialDelayMs: 100, maxDelayMs: 2_000 };

@@ -3,10 +3,10 @@
 // RAM denials and slow answers; then effective weights read back through the API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClbClient } from '../../activities/clb/client.js';
-import { ClbError } from '../../activities/clb/errors.js';
 import { readEffectiveWeights } from '../../activities/clb/read-effective.js';
 import { reuseBlockingTags } from '../../activities/clb/reuse.js';
-import { credentials } from '../../activities/clb/sdk.js';
+import { ClbError } from '../../activities/cloud/errors.js';
+import { credentials } from '../../activities/cloud/sdk.js';
 import { pollUntil } from '../../activities/engine/poll.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 import type { Backend } from '../../src/lab/slb/state.js';

@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { stringify } from 'node:querystring';
 import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openApi } from '../../activities/clb/sdk.js';
+import { openApi } from '../../activities/cloud/sdk.js';
 import { type SlbEmulator, startSlbEmulator } from '../../src/lab/slb/server.js';
 
 const AK = 'LTAI5tEmulatorTest';

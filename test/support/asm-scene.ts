@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, type V1ServicePort } from '@kubernetes/client-node';
 import { ClbClient } from '../../activities/clb/client.js';
-import type { RetryPolicy } from '../../activities/clb/retry.js';
+import type { RetryPolicy } from '../../activities/cloud/retry.js';
 import { markPodRunning, startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 import { bookinfoObjects, putObjects } from '../../src/lab/kube/bookinfo.js';
 import { writeWorkerKubeconfig } from '../../src/lab/kube/worker-kubeconfig.js';

@@ -3,7 +3,7 @@
 // a request with a repeated header, an empty value and characters that need percent-encoding.
 import * as $dara from '@darabonba/typescript';
 import { describe, expect, it } from 'vitest';
-import { openApi } from '../../activities/clb/sdk.js';
+import { openApi } from '../../activities/cloud/sdk.js';
 import { signatureOf } from '../../src/lab/slb/signature.js';
 
 const PAYLOAD = '55e12e91650d2fec56ec74e1d3e4ddbfce2ef3a65890c2a19ecf88a307e76a23';
