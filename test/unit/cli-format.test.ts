@@ -64,12 +64,14 @@ function soakingStatus(): MigrationStatus {
       {
         item: 'CLB reusable',
         ok: true,
+        status: 'pass',
         why: 'no kubernetes.do.not.delete or ack.aliyun.com tag',
         resource: 'clb/lb-bp1onpskfeceg',
       },
       {
         item: 'target pods are backends',
         ok: false,
+        status: 'fail',
         why: 'rsp-bp1r4xk8c lacks 1 of 2 pods',
         fix: 'check the vgroup-port annotation',
       },

@@ -334,6 +334,7 @@ describe('pre-flight', () => {
         {
           item: 'route bookinfo.example.com/productpage',
           ok: false,
+          status: 'fail',
           why: 'target pods answered 404',
           fix: 'copy the VirtualService to ASM',
         },
