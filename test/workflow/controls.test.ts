@@ -1,6 +1,7 @@
 // Every human control from every state, on the time-skipping server, with the weight writes checked
 // against the invariants after each test.
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveSignal, approveUpdate, pauseUpdate, resumeUpdate, rollbackUpdate } from '../../src/api/names.js';
 import {
@@ -344,9 +345,14 @@ describe('pre-flight', () => {
       const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       const error = await handle.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause?.message).toContain(
-        'route bookinfo.example.com/productpage: target pods answered 404',
+      // A short message; the checklist in the details, item by item; no stack trace to show.
+      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.message).toBe(
+        'pre-flight failed, nothing was changed: 1 of 1 checks failed. First: route bookinfo.example.com/productpage: target pods answered 404',
       );
+      expect(cause.type).toBe('PreflightFailed');
+      expect(cause.details?.[0]).toEqual({ summary: '1 of 1 checks failed', items: world.preflight.items });
+      expect(cause.stack).toBe('');
       expect(world.calls).toEqual(['preflight']);
       expect(world.writes).toEqual([]);
     });

@@ -65,6 +65,6 @@ it('says why it failed', async () => {
     await expect(handle.result()).rejects.toThrow();
   });
   expect(world.notifications.map((n) => [n.event.event, n.event.reason])).toEqual([
-    ['failed', 'pre-flight failed, nothing was changed: routes answer: HTTP 404'],
+    ['failed', 'pre-flight failed, nothing was changed: 1 of 1 checks failed. First: routes answer: HTTP 404'],
   ]);
 });
