@@ -85,8 +85,10 @@ export async function soak(run: MigrationRun, acts: Activities, step: Step, soak
       run.enter('soaking');
       if (run.paused) await condition(() => !run.paused || analysisEnded());
       // A fired timer ends the soak by itself: the workflow clock of the task that delivers it may lag
-      // the timer's deadline (seen after a worker crash), so the time left is not worked out again.
-      else if (!(await condition(() => Boolean(run.paused) || analysisEnded(), run.soakLeft()))) run.soakOver();
+      // the timer's deadline (seen after a worker crash), so the time left is not worked out again. A
+      // skip-soak ends it at once (soakOver).
+      else if (!(await condition(() => Boolean(run.paused) || analysisEnded() || run.soakLeft() === 0, run.soakLeft())))
+        run.soakOver();
     }
     if (!analysis) break;
     await analysis.stop();

@@ -20,7 +20,15 @@ it('runs the default plan with its real soak durations to 0/100 in seconds, appr
     const handle = await startMigration(server(), lbInput(['lb-a1', 'lb-b1']));
     await drive(server(), handle);
     const result = await handle.result();
-    historyEvents = (await handle.fetchHistory()).events?.length ?? 0;
+    // Workflow task events come and go with timing and load (a busy machine splits tasks); the commands
+    // and what answered them are the plan's own cost.
+    const events = (await handle.fetchHistory()).events ?? [];
+    historyEvents = events.filter(
+      (event) =>
+        !event.workflowTaskScheduledEventAttributes &&
+        !event.workflowTaskStartedEventAttributes &&
+        !event.workflowTaskCompletedEventAttributes,
+    ).length;
     await keepHistory(handle, 'default-plan');
     return result;
   });
@@ -33,8 +41,10 @@ it('runs the default plan with its real soak durations to 0/100 in seconds, appr
     1, 2, 3, 4,
   ]);
   expect(world.violations).toEqual([]);
-  console.log(`default plan (1h/2h/1h/1h soaks): wall time ${wallMs} ms, ${historyEvents} history events`);
-  expect(historyEvents).toBeLessThanOrEqual(250);
+  console.log(
+    `default plan (1h/2h/1h/1h soaks): wall time ${wallMs} ms, ${historyEvents} history events besides workflow tasks`,
+  );
+  expect(historyEvents).toBeLessThanOrEqual(150);
   expect(invariantViolations(world)).toEqual([]);
   expect(wallMs).toBeLessThan(60_000);
 });
