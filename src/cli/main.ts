@@ -24,7 +24,7 @@ const program = new Command('gateshift')
 
 program
   .command('start')
-  .description('validate a migration input (JSON or YAML) and start its workflow')
+  .description('validate a migration input (JSON or YAML), start its workflow, wait for its locks and pre-flight')
   .argument('<file>', 'migration input file')
   .option('--id <id>', 'workflow id (default: gateshift-<first resource>-<UTC yyyymmdd-hhmmss>)')
   .option('--wait', 'wait for the end, not only the pre-flight; exit 0 completed, 1 failed, 3 rolled back')
@@ -90,21 +90,23 @@ program
 
 program
   .command('status')
-  .description('show state, weights, soak, checks, analysis and the action log')
+  .description(
+    'show where the migration is, its steps, resources, pre-flight, analysis and action log; exit 0 running or completed, 1 failed, 3 rolled back',
+  )
   .argument('<id>', 'workflow id')
   .option('--json', 'print the status as JSON')
   .action(statusCommand);
 
 program
   .command('watch')
-  .description('redraw the status until the migration ends')
+  .description('redraw the status until the migration ends; exit as status does')
   .argument('<id>', 'workflow id')
   .option('--interval <duration>', 'time between two redraws', '2s')
   .action(watchCommand);
 
 program
   .command('list')
-  .description('list migrations (running ones unless --all)')
+  .description('list migrations (running ones unless --all): state, position, weights, what each waits for')
   .option('--all', 'include closed migrations')
   .action(listCommand);
 
