@@ -54,7 +54,9 @@ function steps(status: MigrationStatus): string {
     '|---|---|---|---|---|',
     ...status.steps.map((step) => {
       const soak = step.soakMs ? formatDuration(step.soakMs) : '';
-      const outcome = step.outcome ? text(step.outcome) : step.state === 'pending' ? '' : step.state;
+      // A shift's outcome is its weights, which its label says already.
+      const told = step.kind === 'shift' ? undefined : step.outcome;
+      const outcome = told ? text(told) : step.state === 'pending' ? '' : step.state;
       return `| ${STEP_MARKS[step.state]} | ${code(step.label)} | ${soak} | ${step.approval ?? ''} | ${outcome} |`;
     }),
   ].join('\n');
@@ -66,8 +68,10 @@ function analysis(status: MigrationStatus): string {
   const label = status.steps[current.step]?.label ?? `step ${current.step}`;
   const coverage =
     current.verdict === 'running' ? '' : `, data for ${Math.round(current.dataCoverage * 100)}% of the soak`;
+  const heading = `**Analysis** of ${code(label)}: ${current.verdict}, ${current.evaluations} evaluation(s)${coverage}`;
+  if (current.samples.length === 0) return heading;
   return [
-    `**Analysis** of ${code(label)}: ${current.verdict}, ${current.evaluations} evaluation(s)${coverage}`,
+    heading,
     '',
     '| check | value | must be | |',
     '|---|---|---|---|',

@@ -1,6 +1,7 @@
 // The status a migration starts with (every step pending, the start weights desired) and the result it
 // ends with.
 import type { MigrationResult, MigrationStatus, StepView } from '../src/api/status.js';
+import { gateApproval } from '../src/plan/gate.js';
 import type { MigrationPlan } from '../src/plan/plan.js';
 import { type Step, shiftSteps, stepLabel } from '../src/plan/steps.js';
 import type { MigrationRun } from './run.js';
@@ -12,9 +13,8 @@ import type { MigrationRun } from './run.js';
 function stepView(step: Step, plan: MigrationPlan): StepView {
   const view: StepView = { index: step.index, kind: step.kind, label: stepLabel(step), state: 'pending' };
   if (step.kind === 'shift' || step.kind === 'soak') view.soakMs = step.soakMs;
-  const before = shiftSteps(plan.steps.slice(0, step.index)).at(-1)?.weights ?? plan.restore;
-  if (step.kind === 'action' || (step.kind === 'shift' && step.weights.target > (before?.target ?? 0)))
-    view.approval = step.approval;
+  const approval = gateApproval(step, plan.steps, plan.restore);
+  if (approval) view.approval = approval;
   return view;
 }
 

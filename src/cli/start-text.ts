@@ -3,26 +3,25 @@
 // only its current details), so whatever starts a migration should pass migrationStartOptions.
 import { SEARCH_ATTRIBUTES, TASK_QUEUE } from '../api/names.js';
 import { shellQuote } from '../notify/message.js';
-import { formatDuration, type MigrationPlan, type Step, stepLabel } from '../plan/index.js';
+import { formatDuration, gateApproval, type MigrationPlan, type Step, stepLabel } from '../plan/index.js';
 
 /** The plan's title, else the driver's one line (e.g. "lb-a, lb-b: ns/svc → ns/svc"). */
 export function startSummary(plan: MigrationPlan): string {
   return plan.summary;
 }
 
-function stepRow(step: Step): string {
-  // A code span: the Web UI would set "90/10" in a label as a fraction.
-  const label = `\`${stepLabel(step)}\``;
-  switch (step.kind) {
-    case 'shift':
-      return `| ${step.index} | ${label} | ${step.weights.source} | ${step.weights.target} | ${formatDuration(step.soakMs)} | ${step.approval} |`;
-    case 'soak':
-      return `| ${step.index} | ${label} | | | ${formatDuration(step.soakMs)} | |`;
-    case 'action':
-      return `| ${step.index} | ${label} | | | | ${step.approval} |`;
-    default:
-      return `| ${step.index} | ${label} | | | | |`;
-  }
+function stepRow(step: Step, plan: MigrationPlan): string {
+  const shift = step.kind === 'shift' ? step : undefined;
+  const cells = [
+    String(step.index),
+    // A code span: the Web UI would set "90/10" in a label as a fraction.
+    `\`${stepLabel(step)}\``,
+    shift ? String(shift.weights.source) : '',
+    shift ? String(shift.weights.target) : '',
+    step.kind === 'shift' || step.kind === 'soak' ? formatDuration(step.soakMs) : '',
+    gateApproval(step, plan.steps, plan.restore) ?? '',
+  ];
+  return `| ${cells.join(' | ')} |`;
 }
 
 /** Markdown for the Web UI: what moves where, and the steps. */
@@ -32,7 +31,7 @@ export function startDetails(plan: MigrationPlan): string {
     '',
     '| # | step | source weight | target weight | soak | approval |',
     '|---|---|---:|---:|---:|---|',
-    ...plan.steps.map(stepRow),
+    ...plan.steps.map((step) => stepRow(step, plan)),
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 // Whether a step waits for a human before it runs: one pure rule for every kind of step.
-import { type Step, stepLabel } from './steps.js';
+import { type ApprovalMode, type Step, shiftSteps, stepLabel } from './steps.js';
 import type { SideWeights } from './weights.js';
 
 export type Verdict = 'pass' | 'breach' | 'no-data' | 'failing' | 'skipped';
@@ -69,4 +69,16 @@ export function remainingGates(steps: readonly Step[], from: number): { label: s
   return steps
     .filter((step) => step.index >= from && (step.kind === 'shift' || step.kind === 'action' || step.kind === 'gate'))
     .map((step) => ({ label: stepLabel(step), ownApproval: needsOwnApproval(step) }));
+}
+
+/**
+ * The approval mode of a step that has a gate, for a reader of the plan: an action, or a shift that
+ * sends more traffic to the target than the step before it (the start state before the first). Other
+ * steps never wait for a human.
+ */
+export function gateApproval(step: Step, steps: readonly Step[], start: SideWeights | null): ApprovalMode | undefined {
+  if (step.kind === 'action') return step.approval;
+  if (step.kind !== 'shift') return undefined;
+  const before = shiftSteps(steps.slice(0, step.index)).at(-1)?.weights ?? start;
+  return step.weights.target > (before?.target ?? 0) ? step.approval : undefined;
 }

@@ -506,9 +506,11 @@ describe('start texts', () => {
   it('details the steps as a markdown table, labels in code spans (no "90/10" set as a fraction)', () => {
     const details = startDetails(plan);
     expect(details).toContain('| # | step | source weight | target weight | soak | approval |');
+    // Phase 0 sends no traffic to the target: it has no gate, hence no approval.
+    expect(details).toContain('| 0 | `phase 0 (initial 100/0)` | 100 | 0 | 0s |  |');
     expect(details).toContain('| 1 | `phase 1 (canary 90/10)` | 90 | 10 | 1h | manual |');
     expect(details).toContain('| 4 | `phase 4 (final 0/100)` | 0 | 100 | 1h | manual |');
-    expect(details).toContain('| 5 | `completion` | | | | |');
+    expect(details).toContain('| 5 | `completion` |  |  |  |  |');
   });
 
   it('prints the exact commands to approve and watch', () => {

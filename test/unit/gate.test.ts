@@ -1,6 +1,13 @@
 // The one rule for when a step waits for a human, for every kind of step.
 import { describe, expect, it } from 'vitest';
-import { approvedAllOpens, type GateSituation, humanNeeded, remainingGates, type Step } from '../../src/plan/index.js';
+import {
+  approvedAllOpens,
+  type GateSituation,
+  gateApproval,
+  humanNeeded,
+  remainingGates,
+  type Step,
+} from '../../src/plan/index.js';
 
 const shift = (target: number, approval: 'manual' | 'auto' = 'manual'): Step => ({
   kind: 'shift',
@@ -98,5 +105,18 @@ describe('approve-all', () => {
     expect(remainingGates([shift(50), action('manual'), completion], 4)).toEqual([
       { label: 'completion', ownApproval: false },
     ]);
+  });
+});
+
+describe('gateApproval', () => {
+  it('gives the approval mode of the steps that have a gate: actions and shifts that send more to the target', () => {
+    const first: Step = { ...shift(0), index: 0, phase: 0, weights: { source: 100, target: 0 } } as Step;
+    const second: Step = { ...shift(10, 'auto'), index: 1, phase: 1 } as Step;
+    const same: Step = { ...shift(10), index: 2, phase: 2 } as Step;
+    const steps = [first, second, same];
+    const start = { source: 100, target: 0 };
+    expect(steps.map((step) => gateApproval(step, steps, start))).toEqual([undefined, 'auto', undefined]);
+    expect(gateApproval(action('manual'), steps, start)).toBe('manual');
+    expect(gateApproval({ kind: 'gate', index: 3, name: 'completion' }, steps, start)).toBeUndefined();
   });
 });

@@ -194,6 +194,15 @@ describe('rollback restores 100/0 from every state', () => {
       await expectRolledBack(handle, 'frank');
       const rollbackWrites = world.writes.filter((w) => w.purpose === 'rollback').map((w) => `${w.side}=${w.weight}`);
       expect(rollbackWrites).toEqual(['source=100', 'target=0']);
+      // The phases that began are undone, the ones to come never ran.
+      expect((await status(handle)).steps.map((step) => step.state)).toEqual([
+        'undone',
+        'undone',
+        'undone',
+        'pending',
+        'pending',
+        'pending',
+      ]);
       await keepHistory(handle, 'rollback-while-soaking');
     });
   });
