@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { rollbackUpdate } from '../../src/api/names.js';
 import { startMigration as startFromCli } from '../../src/cli/start.js';
 import { buildPlan, type MigrationInput } from '../../src/plan/index.js';
-import { FakeWorld, lbInput, startMigration, useTestServer, withWorker } from './harness.js';
+import { FakeWorld, lbInput, startMigration, useTestServer, waitFor, withWorker } from './harness.js';
 
 const server = useTestServer();
 
@@ -90,7 +90,8 @@ describe('gateshift start', () => {
   it('exits 1 when another migration holds a resource, saying which', async () => {
     const world = new FakeWorld();
     await withWorker(server(), world, async () => {
-      await startMigration(server(), lbInput(['lb-st4']), 'cli-start-holder');
+      const holder = await startMigration(server(), lbInput(['lb-st4']), 'cli-start-holder');
+      await waitFor(holder, (s) => s.preflight !== null, 'the holder past its locks');
       const { code, output } = await start(lbInput(['lb-st4']), 'cli-start-second');
       expect(code).toBe(1);
       expect(output).toBe(

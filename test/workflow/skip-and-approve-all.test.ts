@@ -89,7 +89,8 @@ describe('approve-all', () => {
       });
       expect(answer.message).toBe('approved every remaining step by dan; each still verified and analysed');
       const final = await drive(server(), handle, { approve: false });
-      expect(final.state).toBe('completed');
+      // The workflow returns after its last notification: its activity must not outlive this worker.
+      expect((await handle.result()).outcome).toBe('completed');
       expect(final.approvedAll).toMatchObject({ by: 'dan', reason: 'change window until 18:00' });
       expect(final.actions.map((a) => `${a.kind}:${a.by}:${a.via}:${a.phase}`)).toEqual([
         'approve-all:dan:update:1',
@@ -123,6 +124,7 @@ describe('approve-all', () => {
       );
       world.verdict = (step) => (step === 3 ? 'breach' : 'pass');
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'eve', comment: 'looked at the dashboards' }] });
+      await drive(server(), handle, { approve: false });
       const result = await handle.result();
       expect(result.outcome).toBe('rolled-back');
       expect(result.rollback).toMatchObject({ by: 'gateshift', kind: 'breach' });
@@ -172,7 +174,7 @@ describe('approve-all with a step that cannot be undone', () => {
         );
         await handle.executeUpdate(approveUpdate, { args: [{ by: 'ivy', step: 3, comment: 'upgrade checked' }] });
         const final = await drive(server(), handle, { approve: false });
-        expect(final.state).toBe('completed');
+        expect((await handle.result()).outcome).toBe('completed');
         expect(final.actions.map((a) => `${a.kind}:${a.by}:${a.via}:${a.step}`)).toEqual([
           'approve-all:gus:update:0',
           'approve:ivy:update:3',
