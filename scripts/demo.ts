@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { Command, Option } from 'commander';
-import { MIGRATION_WORKFLOW, TASK_QUEUE } from '../src/api/names.js';
+import { MIGRATION_WORKFLOW } from '../src/api/names.js';
 import type { MigrationResult } from '../src/api/status.js';
+import { migrationStartOptions } from '../src/cli/start-text.js';
 import { DEMOS, type Outcome, type Scenario } from '../src/lab/demo/index.js';
 import { type Lab, startLab } from '../src/lab/index.js';
-import type { DriverKind } from '../src/plan/index.js';
+import { buildPlan, type DriverKind } from '../src/plan/index.js';
 import { createLogger, startWorker } from '../src/worker.js';
 import { startDevServer } from './tools/dev-server.js';
 import { ensureEtcd, ensureKubeApiserver } from './tools/kube.js';
@@ -94,11 +95,11 @@ async function main(options: DemoOptions): Promise<number> {
     const client = new Client({ connection });
     const id = `lab-migration-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
     const input = demo.input({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak });
+    // As `gateshift start` does: the Web UI's search attributes, summary and plan from the start.
     const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
-      taskQueue: TASK_QUEUE,
+      ...migrationStartOptions(buildPlan(input)),
       workflowId: id,
       args: [input],
-      staticSummary: input.title,
     });
     say(
       `migration ${id} started (${options.scenario} scenario, ${options.autoApprove ? 'automatic' : 'manual'} approval)`,

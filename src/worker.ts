@@ -2,7 +2,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { createActivities } from '../activities/index.js';
@@ -10,6 +9,7 @@ import { TASK_QUEUE } from './api/names.js';
 import { temporalSettings } from './connection.js';
 import { createMetrics } from './metrics.js';
 import { freePort } from './ports.js';
+import { SdkLogAdapter } from './sdk-log.js';
 
 export interface StartWorkerOptions {
   /** A prebuilt bundle (tests, benchmarks); by default workflows/index.ts is bundled at start. */
@@ -168,29 +168,4 @@ async function closeServer(server: Server): Promise<void> {
   server.close();
   server.closeAllConnections();
   await closed;
-}
-
-const PINO_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
-
-/** Routes the SDK's log lines (worker, workflow `log`, activity `log`) to pino. */
-class SdkLogAdapter implements SdkLogger {
-  constructor(private readonly logger: Logger) {}
-  log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.logger[PINO_LEVELS[level]](meta ?? {}, message);
-  }
-  trace(message: string, meta?: LogMetadata): void {
-    this.log('TRACE', message, meta);
-  }
-  debug(message: string, meta?: LogMetadata): void {
-    this.log('DEBUG', message, meta);
-  }
-  info(message: string, meta?: LogMetadata): void {
-    this.log('INFO', message, meta);
-  }
-  warn(message: string, meta?: LogMetadata): void {
-    this.log('WARN', message, meta);
-  }
-  error(message: string, meta?: LogMetadata): void {
-    this.log('ERROR', message, meta);
-  }
 }

@@ -3,6 +3,8 @@
 import { setHandler } from '@temporalio/workflow';
 import { FAILURE, failure } from '../src/api/failures.js';
 import {
+  approveAllSignal,
+  approveAllUpdate,
   approveSignal,
   approveUpdate,
   type ControlAnswer,
@@ -13,6 +15,8 @@ import {
   resumeUpdate,
   rollbackSignal,
   rollbackUpdate,
+  skipSoakSignal,
+  skipSoakUpdate,
   statusQuery,
 } from '../src/api/names.js';
 import { refusal } from '../src/plan/controls.js';
@@ -24,6 +28,8 @@ const CONTROLS = [
   [pauseSignal, pauseUpdate, 'pause'],
   [resumeSignal, resumeUpdate, 'resume'],
   [rollbackSignal, rollbackUpdate, 'rollback'],
+  [skipSoakSignal, skipSoakUpdate, 'skip-soak'],
+  [approveAllSignal, approveAllUpdate, 'approve-all'],
 ] as const;
 
 export function listenToControls(run: MigrationRun): void {

@@ -41,6 +41,8 @@ export class ResourceLocks {
           startChild(resourceLock, {
             workflowId: lockWorkflowId(resource),
             args: [{ holder: this.migrationId, resource }],
+            // A lock shows in the Web UI's list as what it is (filter it out with WorkflowType = 'migration').
+            staticSummary: `lock on ${resource} held by migration ${this.migrationId}`,
             parentClosePolicy: ParentClosePolicy.TERMINATE,
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           }),

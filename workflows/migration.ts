@@ -2,6 +2,7 @@
 // → finish, or unwind on a rollback. Deterministic: every side effect is an activity, and the state
 // lives in MigrationRun.
 import { CancellationScope, isCancellation, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { checklistSummary, preflightFailure } from '../src/api/checklist.js';
 import { errorMessage, FAILURE, failure } from '../src/api/failures.js';
 import { SEARCH_ATTRIBUTES } from '../src/api/names.js';
 import type { MigrationResult } from '../src/api/status.js';
@@ -68,14 +69,12 @@ async function forward(run: MigrationRun, acts: Activities): Promise<void> {
   const report = await acts.preflight({ migrationId: run.migrationId, plan: run.plan });
   run.status.preflight = report.items;
   run.publish();
-  if (!report.ok) {
-    const failed = report.items.filter((item) => !item.ok);
-    throw failure(
-      FAILURE.preflightFailed,
-      `pre-flight failed, nothing was changed: ${failed.map((item) => `${item.item}: ${item.why}`).join('; ')}`,
-      report,
-    );
-  }
+  // A short message; the checklist, item by item with its resource, travels in the details.
+  if (!report.ok)
+    throw failure(FAILURE.preflightFailed, preflightFailure(report.items), {
+      summary: checklistSummary(report.items),
+      items: report.items,
+    });
   for (const step of run.plan.steps) await runStep(run, acts, step);
 }
 

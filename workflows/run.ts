@@ -1,15 +1,8 @@
 // The state of one migration, in one place (after the Temporal samples' state-in-a-class workflows):
 // what the status query answers, the controls' view and their effect, the gate, the pause, the rollback
-// request, and publishing to the search attributes, the Web UI's current details and the metrics sink.
-import {
-  CancellationScope,
-  condition,
-  proxySinks,
-  setCurrentDetails,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { type ControlInput, type MigrationSinks, SEARCH_ATTRIBUTES } from '../src/api/names.js';
+// request, and what is published outside (publish.ts).
+import { CancellationScope, condition, proxySinks, workflowInfo } from '@temporalio/workflow';
+import type { ControlInput, MigrationSinks } from '../src/api/names.js';
 import type { AnalysisBreach, Observation } from '../src/api/records.js';
 import {
   type ActionKind,
@@ -28,7 +21,7 @@ import type { MigrationPlan } from '../src/plan/plan.js';
 import { phaseOf, type Step, stepLabel } from '../src/plan/steps.js';
 import type { SideWeights } from '../src/plan/weights.js';
 import { Notifier, type NotifyDetails } from './notify.js';
-import { renderDetails } from './render.js';
+import { Publisher } from './publish.js';
 import { initialStatus } from './status.js';
 
 const { metrics } = proxySinks<MigrationSinks>();
@@ -43,6 +36,8 @@ export class MigrationRun {
   readonly forward = new CancellationScope();
   stage: MigrationState = 'starting';
   paused?: { by: string; reason: string; at: string };
+  /** A standing approval of the remaining gates (approve-all): who, why, when. */
+  approvedAll?: { by: string; reason: string; at: string };
   /** The gate waiting for an approval, and who gave it. */
   gate: { step: Step; approvedBy?: string } | null = null;
   rollback?: RollbackRecord;
@@ -53,9 +48,7 @@ export class MigrationRun {
   /** Steps that began, in order: what a rollback unwinds. */
   readonly started: Step[] = [];
   soak?: { totalMs: number; remainingMs: number; endsAt?: number };
-  private waitingSince: number | null = null;
-  private published = { state: '', phase: -1 };
-
+  private readonly publisher: Publisher;
   readonly notifier: Notifier;
 
   constructor(
@@ -65,6 +58,7 @@ export class MigrationRun {
   ) {
     const { namespace, taskQueue } = workflowInfo();
     this.notifier = new Notifier(send, { migrationId, title: plan.title, namespace, taskQueue }, plan.notify);
+    this.publisher = new Publisher(migrationId);
     this.desired = plan.restore;
     this.status = initialStatus(plan, migrationId, iso());
   }
@@ -116,9 +110,11 @@ export class MigrationRun {
     this.forward.cancel();
   }
 
-  record(kind: ActionKind, input: ControlInput, via: RecordedAction['via'], refused?: string): void {
+  /** `about`: the step the action concerns, when it is not the waiting gate's or the current one. */
+  record(kind: ActionKind, input: ControlInput, via: RecordedAction['via'], refused?: string, about?: Step): void {
     const reason = 'reason' in input ? input.reason : 'comment' in input ? input.comment : undefined;
-    const step = kind === 'approve' && this.gate ? this.gate.step : this.currentStep;
+    const approval = kind === 'approve' || kind === 'approve-all';
+    const step = about ?? (approval && this.gate ? this.gate.step : this.currentStep);
     this.status.actions.push({
       kind,
       by: input.by,
@@ -203,6 +199,7 @@ export class MigrationRun {
     status.state = this.paused && this.stage !== 'rolling-back' && !isTerminal(this.stage) ? 'paused' : this.stage;
     status.pausedFrom = status.state === 'paused' ? this.stage : undefined;
     status.paused = status.state === 'paused' ? this.paused : undefined;
+    status.approvedAll = this.approvedAll;
     status.updatedAt = iso();
     const soak = this.soak;
     status.soak = soak
@@ -212,19 +209,9 @@ export class MigrationRun {
           endsAt: this.paused || soak.endsAt === undefined ? undefined : iso(soak.endsAt),
         }
       : null;
-    const waiting = status.state === 'waiting-approval';
-    if (waiting && this.waitingSince === null) this.waitingSince = now();
-    if (!waiting) this.waitingSince = null;
-    if (this.published.state !== status.state || this.published.phase !== status.phaseIndex) {
-      upsertSearchAttributes([
-        { key: SEARCH_ATTRIBUTES.state, value: status.state },
-        { key: SEARCH_ATTRIBUTES.phase, value: status.phaseIndex },
-      ]);
-      metrics.state(this.migrationId, status.state, status.phaseIndex, this.waitingSince);
-      this.published = { state: status.state, phase: status.phaseIndex };
-    }
-    setCurrentDetails(renderDetails(status));
+    this.publisher.publish(status, now());
   }
+
   /** The status as the query answers it: the soak's time left as of now. */
   snapshot(): MigrationStatus {
     const soak = this.status.soak;

@@ -99,7 +99,8 @@ export async function soak(run: MigrationRun, acts: Activities, step: Step, soak
       clock.start(run.soakLeft());
       await condition(() => Boolean(run.paused) || analysisEnded() || clock.fired || run.soakLeft() <= 0);
       // A fired timer ends the soak by itself: the workflow clock of the task that delivers it may lag
-      // the timer's deadline (seen after a worker crash), so the time left is not worked out again.
+      // the timer's deadline (seen after a worker crash), so the time left is not worked out again. A
+      // skip-soak ends it at once (soakOver leaves no time).
       if (clock.fired) run.soakOver();
     }
     if (!analysis) break;

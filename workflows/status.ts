@@ -1,9 +1,22 @@
 // The status a migration starts with (every step pending, the start weights desired) and the result it
 // ends with.
-import type { MigrationResult, MigrationStatus } from '../src/api/status.js';
+import type { MigrationResult, MigrationStatus, StepView } from '../src/api/status.js';
+import { gateApproval } from '../src/plan/gate.js';
 import type { MigrationPlan } from '../src/plan/plan.js';
-import { shiftSteps, stepLabel } from '../src/plan/steps.js';
+import { type Step, shiftSteps, stepLabel } from '../src/plan/steps.js';
 import type { MigrationRun } from './run.js';
+
+/**
+ * A step as the status shows it before it runs: what it is, how long it soaks, and its approval mode
+ * where it has a gate (a shift gates only when it sends more traffic to the target).
+ */
+function stepView(step: Step, plan: MigrationPlan): StepView {
+  const view: StepView = { index: step.index, kind: step.kind, label: stepLabel(step), state: 'pending' };
+  if (step.kind === 'shift' || step.kind === 'soak') view.soakMs = step.soakMs;
+  const approval = gateApproval(step, plan.steps, plan.restore);
+  if (approval) view.approval = approval;
+  return view;
+}
 
 export function initialStatus(plan: MigrationPlan, migrationId: string, at: string): MigrationStatus {
   const phases = shiftSteps(plan.steps);
@@ -14,7 +27,7 @@ export function initialStatus(plan: MigrationPlan, migrationId: string, at: stri
     resources: plan.locks,
     state: 'starting',
     stepIndex: 0,
-    steps: plan.steps.map((step) => ({ index: step.index, kind: step.kind, label: stepLabel(step), state: 'pending' })),
+    steps: plan.steps.map((step) => stepView(step, plan)),
     phaseIndex: 0,
     phaseCount: phases.length,
     phaseName: phases[0]?.name ?? '',

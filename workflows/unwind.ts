@@ -51,9 +51,11 @@ export async function unwind(run: MigrationRun, acts: Activities): Promise<void>
   let weightsRestored = false;
   const begun: Step[] = [...run.started].reverse();
   for (const step of begun) {
-    if (step.kind === 'shift' && !weightsRestored && run.plan.restore) {
+    if (step.kind === 'shift' && run.plan.restore) {
+      if (!weightsRestored) await restoreWeights(run, acts, run.plan.restore);
       weightsRestored = true;
-      await restoreWeights(run, acts, run.plan.restore);
+      const { source, target } = run.plan.restore;
+      run.setStep(step.index, { state: 'undone', outcome: `weights back at ${source}/${target}` });
     } else if (step.kind === 'action') {
       if (step.irreversible) run.setStep(step.index, { outcome: 'cannot be undone: left as it is' });
       else await undo(run, acts, step);

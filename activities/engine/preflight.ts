@@ -1,5 +1,5 @@
-// The pre-flight of any driver: its checklist, heartbeating as items come in. One failed item stops the
-// migration before anything is changed.
+// The pre-flight of any driver: its checklist, heartbeating as items come in. One item that is not ok
+// (failed, or could not be checked) stops the migration before anything is changed.
 import { Context } from '@temporalio/activity';
 import type { TrafficPlan } from '../../src/plan/index.js';
 import type { PreflightReport, PreflightRequest } from '../contracts.js';

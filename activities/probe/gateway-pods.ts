@@ -1,7 +1,15 @@
 // A gateway's ready pods, found by its selector: what the probes and the CCM's arithmetic work on.
 import type { GatewayRef } from '../../src/plan/index.js';
-import { listGatewayPods } from '../kube/pods.js';
+import { type GatewayPod, listGatewayPods } from '../kube/pods.js';
 import type { ProbeTarget } from './types.js';
+
+/** The pods among `pods` that serve: ready, with an address. */
+export function readyTarget(gateway: GatewayRef, pods: GatewayPod[]): ProbeTarget {
+  return {
+    gateway: `${gateway.namespace}/${gateway.service}`,
+    pods: pods.filter((pod) => pod.ready && pod.ip).map((pod) => ({ name: pod.name, ip: pod.ip as string })),
+  };
+}
 
 export async function gatewayPods(gateway: GatewayRef): Promise<ProbeTarget> {
   const pods = await listGatewayPods({
@@ -9,8 +17,5 @@ export async function gatewayPods(gateway: GatewayRef): Promise<ProbeTarget> {
     selector: gateway.selector,
     context: gateway.kubeContext,
   });
-  return {
-    gateway: `${gateway.namespace}/${gateway.service}`,
-    pods: pods.filter((pod) => pod.ready && pod.ip).map((pod) => ({ name: pod.name, ip: pod.ip as string })),
-  };
+  return readyTarget(gateway, pods);
 }

@@ -30,12 +30,29 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A non-retryable failure of the given type; `details` travel to the client as they are. */
+/**
+ * A non-retryable failure of the given type; `details` travel to the client as they are. It is an
+ * outcome gateshift expected and explains in its message: it carries no JS stack trace for the Temporal
+ * CLI and Web UI to show, and the worker logs it without one (see src/sdk-log.ts).
+ */
 export function failure(type: FailureType, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({
+  const error = ApplicationFailure.create({
     message,
     type,
     nonRetryable: true,
     details: details === undefined ? undefined : [details],
   });
+  error.stack = '';
+  return error;
+}
+
+/**
+ * Whether the error of the SDK's "Workflow failed" log line is one made by `failure()`: no stack and
+ * no cause (a failure that wraps another, such as an activity's, has a cause). The type does not reach
+ * the log: the line crosses from the workflow thread as a structured clone, which keeps only these.
+ */
+export function isExpectedFailure(error: unknown): error is { message: string } {
+  if (typeof error !== 'object' || error === null || !('message' in error)) return false;
+  const { stack, cause } = error as { stack?: string; cause?: unknown };
+  return !stack && cause === undefined;
 }

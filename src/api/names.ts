@@ -1,7 +1,7 @@
 // Names shared by the workflow, the worker, the activities, the CLI and the tests: the task queue,
-// workflow types, signals, updates, queries, search attributes and lock ids. The four controls exist
-// both as signals (fire and forget, e.g. from the Web UI) and as updates with validators (the caller
-// learns at once whether the action was accepted).
+// workflow types, signals, updates, queries, search attributes and lock ids. The controls exist both as
+// signals (fire and forget, e.g. from the Web UI) and as updates with validators (the caller learns at
+// once whether the action was accepted).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate, type Sinks } from '@temporalio/workflow';
 import type { ActionKind, MigrationState, MigrationStatus, RollbackReason } from './status.js';
@@ -29,7 +29,20 @@ export interface RollbackInput {
   by: string;
   reason: string;
 }
-export type ControlInput = ApproveInput | PauseInput | ResumeInput | RollbackInput;
+/** Ends the running soak as if its time had run out; its verdict stands on the data gathered so far. */
+export interface SkipSoakInput {
+  by: string;
+  reason: string;
+}
+/**
+ * Approves the gate that waits, if any, and every later one as it comes, once its last soak passed;
+ * verification and analysis still run, and a step that cannot be undone still waits for its own approval.
+ */
+export interface ApproveAllInput {
+  by: string;
+  reason: string;
+}
+export type ControlInput = ApproveInput | PauseInput | ResumeInput | RollbackInput | SkipSoakInput | ApproveAllInput;
 
 /** What an update answers when accepted. Refusals arrive as the update's validation error. */
 export interface ControlAnswer {
@@ -41,11 +54,15 @@ export const approveSignal = defineSignal<[ApproveInput]>('approve');
 export const pauseSignal = defineSignal<[PauseInput]>('pause');
 export const resumeSignal = defineSignal<[ResumeInput]>('resume');
 export const rollbackSignal = defineSignal<[RollbackInput]>('rollback');
+export const skipSoakSignal = defineSignal<[SkipSoakInput]>('skipSoak');
+export const approveAllSignal = defineSignal<[ApproveAllInput]>('approveAll');
 
 export const approveUpdate = defineUpdate<ControlAnswer, [ApproveInput]>('approve');
 export const pauseUpdate = defineUpdate<ControlAnswer, [PauseInput]>('pause');
 export const resumeUpdate = defineUpdate<ControlAnswer, [ResumeInput]>('resume');
 export const rollbackUpdate = defineUpdate<ControlAnswer, [RollbackInput]>('rollback');
+export const skipSoakUpdate = defineUpdate<ControlAnswer, [SkipSoakInput]>('skipSoak');
+export const approveAllUpdate = defineUpdate<ControlAnswer, [ApproveAllInput]>('approveAll');
 
 export const statusQuery = defineQuery<MigrationStatus>('status');
 

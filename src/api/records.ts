@@ -3,13 +3,27 @@
 // Driver-neutral: a resource is named by its key (`clb/lb-…`, `virtualservice/<ctx>/<ns>/<name>`).
 import type { SideWeights } from '../plan/weights.js';
 
+/**
+ * pass: checked and fine. warn: checked, nothing stands in the way, but a human should look. fail:
+ * checked, and it stands in the way. unchecked: the check could not be made (`cause` says why not); it
+ * stands in the way like a failure, since nothing is known.
+ */
+export type ChecklistStatus = 'pass' | 'warn' | 'fail' | 'unchecked';
+
 export interface ChecklistItem {
   item: string;
+  /** Nothing stands in the way (pass or warn): the migration starts only when every item is ok. */
   ok: boolean;
+  status: ChecklistStatus;
   why: string;
   fix?: string;
   /** The resource the item is about, when it is about one (e.g. `clb/lb-bp1…`). */
   resource?: string;
+  /**
+   * Why an unchecked item could not be checked, as `<reason>` or `<reason>: <detail>`: "no kubeconfig",
+   * "no Alibaba Cloud credentials", "access denied: slb:DescribeHealthStatus", "not found: CLB lb-… (cn-hangzhou)".
+   */
+  cause?: string;
 }
 
 /** One part of a resource (a CLB's vServer group, a route): how many backends each side has and their weight. */

@@ -26,7 +26,7 @@ export function isTerminal(state: MigrationState): boolean {
   return TERMINAL_STATES.includes(state);
 }
 
-export const ACTION_KINDS = ['approve', 'pause', 'resume', 'rollback'] as const;
+export const ACTION_KINDS = ['approve', 'pause', 'resume', 'rollback', 'skip-soak', 'approve-all'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const ROLLBACK_REASONS = ['manual', 'breach', 'verification', 'timeout', 'failure', 'cancelled'] as const;
@@ -43,7 +43,8 @@ export interface RecordedAction {
   phase?: number;
   state: MigrationState;
   reason?: string;
-  via: 'signal' | 'update' | 'analysis';
+  /** How it arrived; `approve-all`: a gate opened by a standing approval (the approve-all's who and why). */
+  via: 'signal' | 'update' | 'analysis' | 'approve-all';
   outcome: 'accepted' | 'refused';
   refusal?: string;
 }
@@ -60,6 +61,10 @@ export interface StepView {
   endedAt?: string;
   /** What the step did or found (an action's changes, a condition's last answer). */
   outcome?: string;
+  /** How long the step soaks (shift and soak steps). */
+  soakMs?: number;
+  /** Whether the step waits for a human (shift and action steps); see src/plan/gate.ts. */
+  approval?: 'manual' | 'auto';
 }
 
 export interface AnalysisView {
@@ -84,6 +89,8 @@ export interface MigrationStatus {
   /** The state before a pause, so the status can say what resumes. */
   pausedFrom?: MigrationState;
   paused?: { by: string; reason: string; at: string };
+  /** A standing approval of every remaining gate (`gateshift approve --all-remaining`). */
+  approvedAll?: { by: string; reason: string; at: string };
   stepIndex: number;
   steps: StepView[];
   /** Weight phases (shift steps) only: the current phase and how many the plan has (0: none). */
@@ -125,4 +132,23 @@ export interface MigrationResult {
   rollback?: RollbackRecord;
   actions: RecordedAction[];
   breaches: AnalysisBreach[];
+}
+
+/**
+ * Where a migration is, in the same words in the CLI, the list and the Web UI: "phase 2 of 4" (phases
+ * are numbered from 0, the start state, as their labels are), or "step 3 of 5" for a plan without
+ * weight phases.
+ */
+export function position(status: Pick<MigrationStatus, 'phaseIndex' | 'phaseCount' | 'stepIndex' | 'steps'>): string {
+  return status.phaseCount > 0
+    ? `phase ${status.phaseIndex} of ${status.phaseCount - 1}`
+    : `step ${status.stepIndex} of ${status.steps.length - 1}`;
+}
+
+/** What `gateshift list` shows without asking a worker: kept in the workflow's memo. */
+export interface MigrationMemo {
+  position: string;
+  /** The weights last written, "90/10"; absent for a driver that moves no weights. */
+  weights?: string;
+  waitingFor?: string;
 }

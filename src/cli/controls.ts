@@ -1,10 +1,12 @@
-// `gateshift approve|pause|resume|rollback <id>`: the workflow's updates, so the answer (accepted or
-// refused by the validator) comes back at once.
+// `gateshift approve|pause|resume|rollback|skip-soak <id>`: the workflow's updates, so the answer
+// (accepted or refused by the validator) comes back at once.
 import { userInfo } from 'node:os';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
+  type ApproveAllInput,
   type ApproveInput,
+  approveAllUpdate,
   approveUpdate,
   type ControlAnswer,
   type PauseInput,
@@ -13,6 +15,8 @@ import {
   type RollbackInput,
   resumeUpdate,
   rollbackUpdate,
+  type SkipSoakInput,
+  skipSoakUpdate,
 } from '../api/names.js';
 import { withClient } from './client.js';
 import { CliExit } from './errors.js';
@@ -56,3 +60,5 @@ export const approve = (id: string, input: ApproveInput) => control(id, approveU
 export const pause = (id: string, input: PauseInput) => control(id, pauseUpdate, input);
 export const resume = (id: string, input: ResumeInput) => control(id, resumeUpdate, input);
 export const rollback = (id: string, input: RollbackInput) => control(id, rollbackUpdate, input);
+export const skipSoak = (id: string, input: SkipSoakInput) => control(id, skipSoakUpdate, input);
+export const approveAll = (id: string, input: ApproveAllInput) => control(id, approveAllUpdate, input);

@@ -1,8 +1,9 @@
-// The `gateshift` command: a thin layer over the Temporal client. Exit codes: 0 done, 1 refused or
-// failed, 2 bad usage or input.
+// The `gateshift` command: a thin layer over the Temporal client. Exit codes (exit-codes.ts): 0 done
+// (running or completed), 1 refused or failed, 2 bad usage or input, 3 rolled back.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { approve, defaultUser, pause, resume, rollback } from './controls.js';
+import { approve, approveAll, defaultUser, pause, resume, rollback, skipSoak } from './controls.js';
 import { CliExit } from './errors.js';
+import { EXIT } from './exit-codes.js';
 import { listCommand } from './list.js';
 import { startCommand } from './start.js';
 import { statusCommand, watchCommand } from './status.js';
@@ -23,20 +24,46 @@ const program = new Command('gateshift')
 
 program
   .command('start')
-  .description('validate a migration input (JSON or YAML) and start its workflow')
+  .description('validate a migration input (JSON or YAML), start its workflow, wait for its locks and pre-flight')
   .argument('<file>', 'migration input file')
   .option('--id <id>', 'workflow id (default: gateshift-<first resource>-<UTC yyyymmdd-hhmmss>)')
-  .option('--wait', 'wait for the result; exit 1 unless the migration completed')
+  .option('--wait', 'wait for the end, not only the pre-flight; exit 0 completed, 1 failed, 3 rolled back')
+  .option('--no-wait', 'return once started, without waiting for the locks and the pre-flight')
   .action(startCommand);
 
 program
   .command('approve')
-  .description('approve the next step (a phase, an action, completion)')
+  .description('approve the next step (a phase, an action, completion); --all-remaining: every step still to come')
   .argument('<id>', 'workflow id')
   .addOption(byOption())
   .option('--comment <text>', 'recorded with the approval')
   .option('--phase <n>', 'the phase index you mean, refused if the migration is elsewhere', phaseIndex)
-  .action((id: string, options: { by: string; comment?: string; phase?: number }) => approve(id, options));
+  .option(
+    '--all-remaining',
+    'approve the waiting step and every later one as it comes, once its soak passed (still verified and analysed; a step that cannot be undone still waits for its own approval)',
+  )
+  .option('--reason <text>', 'why, for --all-remaining (recorded)')
+  .action(
+    (
+      id: string,
+      options: { by: string; comment?: string; phase?: number; allRemaining?: boolean; reason?: string },
+    ) => {
+      if (!options.allRemaining) return approve(id, { by: options.by, comment: options.comment, phase: options.phase });
+      if (!options.reason)
+        throw new CliExit(EXIT.usage, '--all-remaining needs --reason: why every remaining step may go ahead');
+      if (options.phase !== undefined)
+        throw new CliExit(EXIT.usage, '--all-remaining approves every phase: leave out --phase');
+      return approveAll(id, { by: options.by, reason: options.reason });
+    },
+  );
+
+program
+  .command('skip-soak')
+  .description('end the running soak now, as if its time had run out (the analysis so far gives the verdict)')
+  .argument('<id>', 'workflow id')
+  .requiredOption('--reason <text>', 'why')
+  .addOption(byOption())
+  .action((id: string, options: { by: string; reason: string }) => skipSoak(id, options));
 
 program
   .command('pause')
@@ -63,21 +90,23 @@ program
 
 program
   .command('status')
-  .description('show state, weights, soak, checks, analysis and the action log')
+  .description(
+    'show where the migration is, its steps, resources, pre-flight, analysis and action log; exit 0 running or completed, 1 failed, 3 rolled back',
+  )
   .argument('<id>', 'workflow id')
   .option('--json', 'print the status as JSON')
   .action(statusCommand);
 
 program
   .command('watch')
-  .description('redraw the status until the migration ends')
+  .description('redraw the status until the migration ends; exit as status does')
   .argument('<id>', 'workflow id')
   .option('--interval <duration>', 'time between two redraws', '2s')
   .action(watchCommand);
 
 program
   .command('list')
-  .description('list migrations (running ones unless --all)')
+  .description('list migrations (running ones unless --all): state, position, weights, what each waits for')
   .option('--all', 'include closed migrations')
   .action(listCommand);
 

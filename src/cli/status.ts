@@ -1,11 +1,12 @@
-// `gateshift status <id>` and `gateshift watch <id>`.
+// `gateshift status <id>` and `gateshift watch <id>`; both exit with the code of the migration's outcome.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseDuration } from '../plan/index.js';
 import { withClient } from './client.js';
 import { CliExit } from './errors.js';
-import { formatStatus } from './format.js';
+import { exitCodeOf } from './exit-codes.js';
 import { loadStatusView } from './inspect.js';
+import { formatStatus } from './status-format.js';
 import { isFinished } from './view.js';
 
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
@@ -13,6 +14,7 @@ const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 export async function statusCommand(workflowId: string, options: { json?: boolean }): Promise<void> {
   const view = await withClient((client) => loadStatusView(client, workflowId));
   process.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatStatus(view, new Date()));
+  process.exitCode = exitCodeOf(view);
 }
 
 export async function watchCommand(workflowId: string, options: { interval: string }): Promise<void> {
@@ -30,6 +32,7 @@ export async function watchCommand(workflowId: string, options: { interval: stri
         screen = formatStatus(view, new Date());
         changeKey = JSON.stringify(view);
         finished = isFinished(view);
+        if (finished) process.exitCode = exitCodeOf(view);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw error;
         screen = `cannot read ${workflowId}: ${(error as Error).message} (retrying every ${options.interval})\n`;

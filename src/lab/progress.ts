@@ -4,6 +4,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../api/names.js';
 import type { MigrationState, MigrationStatus } from '../api/status.js';
+import { stateWords, whereLabel } from '../api/wording.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
 import { summarize } from './load/index.js';
@@ -109,7 +110,7 @@ export async function trackProgress(options: {
       const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
       const soak = soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`;
       print(
-        `[${formatDuration(now - startedAt).padStart(7)}] phase ${status.phaseIndex}/${status.phaseCount - 1} ${status.phaseName} ${status.desired ? `${status.desired.source}/${status.desired.target}` : '-'} ${status.state}${soak}` +
+        `[${formatDuration(now - startedAt).padStart(7)}] ${whereLabel(status)} ${stateWords(status.state)}${soak}` +
           ` | target share: effective ${mean(Object.values(lab.effectiveTargetShares())).toFixed(1)}%, observed ${observed.toFixed(1)}%` +
           ` | ${Math.round((recent?.requests ?? 0) / 3)} req/s, ${failed} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}`,
       );

@@ -22,6 +22,10 @@ export interface ControlView {
   soakRemainingMs: number;
   /** Why a rollback is impossible now (e.g. an irreversible step has started). */
   rollbackBlocked?: string;
+  /** The standing approval of every remaining gate, once given. */
+  approvedAll?: { by: string; reason: string };
+  /** The gates still to pass (the waiting one included); `ownApproval`: approve-all does not open it. */
+  remainingGates: { label: string; ownApproval: boolean }[];
 }
 
 function busy(view: ControlView): string {
@@ -54,14 +58,20 @@ function missingField(input: ControlInput, fields: string[]): string | undefined
   return missing ? `${missing} is required` : undefined;
 }
 
-/** undefined when accepted; otherwise the refusal, e.g. "approve refused: phase 2 (50/50) is soaking, 37m left". */
+/**
+ * undefined when accepted; otherwise the refusal, e.g. "approve refused: phase 2 (50/50) is soaking, 37m
+ * left". What the plan forbids an approve-all: a gate that opens a step which cannot be undone (an
+ * irreversible action) needs an approval of its own, given when the migration waits there.
+ */
 export function refusal(kind: ActionKind, input: ControlInput, view: ControlView): string | undefined {
   const why = refusalReason(kind, input, view);
   return why ? `${kind} refused: ${why}` : undefined;
 }
 
+const NEEDS_REASON: readonly ActionKind[] = ['pause', 'rollback', 'skip-soak', 'approve-all'];
+
 function refusalReason(kind: ActionKind, input: ControlInput, view: ControlView): string | undefined {
-  const required = kind === 'pause' || kind === 'rollback' ? ['by', 'reason'] : ['by'];
+  const required = NEEDS_REASON.includes(kind) ? ['by', 'reason'] : ['by'];
   const missing = missingField(input, required);
   if (missing) return missing;
   if (isTerminal(view.stage)) return `the migration has already ended (${view.stage})`;
@@ -75,11 +85,30 @@ function refusalReason(kind: ActionKind, input: ControlInput, view: ControlView)
       return view.paused ? undefined : `the migration is not paused (${busy(view)})`;
     case 'approve':
       return approvalRefusal(input as ApproveInput, view);
+    case 'skip-soak':
+      if (view.paused) return pausedRefusal(view.paused);
+      return view.stage === 'soaking' ? undefined : `no soak is running (${busy(view)})`;
+    case 'approve-all':
+      return approveAllRefusal(view);
   }
 }
 
+function pausedRefusal(paused: { by: string; reason: string }): string {
+  return `the migration is paused by ${paused.by} (${paused.reason}); resume it first`;
+}
+
+function approveAllRefusal(view: ControlView): string | undefined {
+  if (view.paused) return pausedRefusal(view.paused);
+  if (view.approvedAll)
+    return `every remaining step was already approved by ${view.approvedAll.by} (${view.approvedAll.reason})`;
+  if (view.remainingGates.length === 0) return 'no step is left to approve';
+  if (view.remainingGates.every((gate) => gate.ownApproval))
+    return `${view.remainingGates.map((gate) => gate.label).join(', ')} cannot be undone: approve it on its own when the migration waits for it`;
+  return undefined;
+}
+
 function approvalRefusal(input: ApproveInput, view: ControlView): string | undefined {
-  if (view.paused) return `the migration is paused by ${view.paused.by} (${view.paused.reason}); resume it first`;
+  if (view.paused) return pausedRefusal(view.paused);
   const { gate } = view;
   if (view.stage !== 'waiting-approval' || gate === null) return busy(view);
   if (gate.approvedBy) return `${gate.label} was already approved by ${gate.approvedBy}`;

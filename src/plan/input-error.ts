@@ -75,14 +75,24 @@ export function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined 
   }
 }
 
-export function schemaProblems(issue: z.core.$ZodIssue): Problem[] {
+/** `suggest`: the known field an unknown one probably means, given where it is. */
+export function schemaProblems(
+  issue: z.core.$ZodIssue,
+  suggest: (path: PropertyKey[], key: string) => string | undefined = () => undefined,
+): Problem[] {
   if (issue.code === 'unrecognized_keys')
-    return issue.keys.map((key) => ({
-      field: fieldPath([...issue.path, key]),
-      problem: looksLikeCredential(key)
-        ? 'unknown field; credentials never go in the input: the worker holds them'
-        : 'unknown field',
-    }));
+    return issue.keys.map((key) => {
+      if (looksLikeCredential(key))
+        return {
+          field: fieldPath([...issue.path, key]),
+          problem: 'unknown field; credentials never go in the input: the worker holds them',
+        };
+      const meant = suggest(issue.path, key);
+      return {
+        field: fieldPath([...issue.path, key]),
+        problem: `unknown field${meant ? `; did you mean "${meant}"?` : ''}`,
+      };
+    });
   if (issue.code === 'invalid_key')
     return [{ field: fieldPath(issue.path), problem: issue.issues[0]?.message ?? issue.message }];
   return [{ field: fieldPath(issue.path), problem: issue.message }];

@@ -7,7 +7,8 @@ import { type AnalysisCheck, type CheckSubjects, defaultChecks, type QueryVariab
 import type { CommonInput, PlanDriver, Problem } from './drivers/driver.js';
 import { type DriverKind, PLAN_DRIVERS, type TrafficPlan } from './drivers/index.js';
 import { parseDuration } from './duration.js';
-import { friendlyMessage, InputError, schemaProblems } from './input-error.js';
+import { friendlyMessage, InputError } from './input-error.js';
+import { foreignInput, schemaRefusal } from './input-shape.js';
 import { type MigrationInput, migrationInputSchema, type ParsedInput, type RouteProbe } from './schema.js';
 import type { Step } from './steps.js';
 import type { SideWeights } from './weights.js';
@@ -129,18 +130,16 @@ function common(input: ParsedInput): CommonInput {
     })),
     approval: input.approval.mode,
     verifyTimeoutMs: toMs(input.verifyTimeout),
+    routes: input.routes,
   };
 }
 
 /** Validates raw input (e.g. parsed JSON) and returns the plan, or throws InputError naming the field. */
 export function buildPlan(raw: unknown): MigrationPlan {
-  const old = oldShape(raw);
-  if (old) throw old;
+  const refused = foreignInput(raw) ?? oldShape(raw);
+  if (refused) throw refused;
   const result = migrationInputSchema.safeParse(raw, { error: friendlyMessage });
-  if (!result.success) {
-    const [first, ...rest] = result.error.issues.flatMap(schemaProblems);
-    throw new InputError(first?.field ?? '(input)', first?.problem ?? 'is not valid', rest);
-  }
+  if (!result.success) throw schemaRefusal(raw, result.error.issues);
   const input = result.data;
   // The registry is keyed by the fragment's own `kind`, so this driver is the one for this fragment.
   const driver = PLAN_DRIVERS[input.traffic.kind] as unknown as PlanDriver<z.ZodObject, TrafficPlan>;

@@ -65,8 +65,12 @@ describe('the lab migration', () => {
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const message = (error as WorkflowFailedError).cause?.message ?? '';
       expect(message).toContain('pre-flight failed, nothing was changed');
-      expect(message).toMatch(new RegExp(`${ROUTE.host.replaceAll('.', '\\.')}(:\\d+)?${ROUTE.path}.*HTTP 404`));
+      // The message is short; the checklist says which route answered what.
       const status = await handle.query(statusQuery);
+      const failed = (status.preflight ?? []).filter((item) => item.status === 'fail').map((item) => item.why);
+      expect(failed).toContainEqual(
+        expect.stringMatching(new RegExp(`${ROUTE.host.replaceAll('.', '\\.')}(:\\d+)?${ROUTE.path}.*HTTP 404`)),
+      );
       expect(status.writes).toEqual([]);
       expect(Object.values(lab.effectiveTargetShares())).toEqual([0, 0]);
     } finally {

@@ -52,6 +52,7 @@ function analysisOf(target: string, analysis: Record<string, unknown> = {}, sour
       loadBalancers: [{ id: 'lb-analysis', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-analysis', port: 80 }] }],
     },
     analysis: { prometheusUrl: prometheus?.url, interval: '1s', window: '5s', consecutiveFailures: 3, ...analysis },
+    routes: [{ host: 'bookinfo.example.com' }],
   });
   return { migrationId: 'analysis-test', step: 1, analysis: plan.analysis, soakMs: 60 * SECONDS };
 }

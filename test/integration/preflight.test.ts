@@ -2,14 +2,22 @@
 // kube-apiserver for the data plane and another for the ASM control plane, both reached as the worker's
 // restricted ServiceAccount, the SLB emulator through the real SDK client, and gateway pods answering
 // HTTP. The healthy scene passes every item; each broken precondition fails exactly its own item,
-// saying why and how to fix it.
+// saying why and how to fix it; what cannot be checked says why not, and what depends on it too.
 import { PatchStrategy, setHeaderOptions, type V1ServicePort } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { PreflightReport } from '../../activities/contracts.js';
 import { createDrivers } from '../../activities/drivers/index.js';
 import { preflightActivity } from '../../activities/engine/preflight.js';
+import { checklistSummary } from '../../src/api/checklist.js';
 import type { ChecklistItem } from '../../src/api/records.js';
-import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
+import { checklistLines } from '../../src/cli/checklist-lines.js';
+import {
+  buildPlan,
+  CLB_ANNOTATIONS,
+  type ClbTraffic,
+  type MigrationInput,
+  type MigrationPlan,
+} from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
 import {
   type AsmScene,
@@ -24,6 +32,8 @@ import {
 } from '../support/asm-scene.js';
 
 const ITEMS = {
+  sourcePods: 'source gateway has ready pods',
+  targetPods: 'target gateway has ready pods',
   tags: 'CLB has no blocking tag',
   protection: 'CLB modification protection off',
   listeners: 'every listener has a vServer group in vgroup-port',
@@ -31,6 +41,7 @@ const ITEMS = {
   targetAnnotations: `target Service ${GATEWAY_NS}/${TARGET_SERVICE} carries the CLB annotations`,
   ports: 'target Service ports match the source',
   backends: 'target pods are healthy backends of every vServer group',
+  shares: 'every phase gives the target about the share its weights say',
   gateways: 'Gateway resources select the ASM gateway on the ASM control plane',
   routes: 'ASM gateway pods answer every route like the Istio gateway',
 };
@@ -58,11 +69,38 @@ afterAll(async () => {
   await scene?.stop();
 });
 
-async function runPreflight(): Promise<PreflightReport> {
-  const { result, error } = await runActivity(preflight, { migrationId: 'scene', plan: scene.plan }).outcome;
+async function runPreflight(plan: MigrationPlan = scene.plan): Promise<PreflightReport> {
+  const { result, error } = await runActivity(preflight, { migrationId: 'scene', plan }).outcome;
   if (!result) throw error;
   return result;
 }
+
+/** The scene's plan with its first CLB, target gateway or phases changed. */
+function planWith(change: { lb?: object; target?: object; phases?: MigrationInput['phases'] }): MigrationPlan {
+  const traffic = scene.plan.traffic as ClbTraffic;
+  const [first, ...others] = traffic.loadBalancers;
+  const changed = {
+    ...scene.plan,
+    traffic: {
+      ...traffic,
+      target: { ...traffic.target, ...change.target },
+      loadBalancers: [{ ...first, ...change.lb }, ...others],
+    },
+  } as MigrationPlan;
+  if (!change.phases) return changed;
+  const steps = buildPlan({
+    traffic: { kind: 'clb-annotation', ...minimalTraffic },
+    phases: change.phases,
+    routes: scene.plan.routes,
+  }).steps;
+  return { ...changed, steps };
+}
+
+const minimalTraffic = {
+  source: { namespace: GATEWAY_NS, service: SOURCE_SERVICE, selector: { istio: 'ingressgateway' } },
+  target: { namespace: GATEWAY_NS, service: TARGET_SERVICE, selector: { istio: 'ingressgateway-asm' } },
+  loadBalancers: [{ id: 'lb-any', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-any', port: 80 }] }],
+};
 
 /** The pre-flight fails `item` and nothing else: every other precondition still holds. */
 async function onlyFailure(item: string): Promise<ChecklistItem> {
@@ -81,6 +119,8 @@ describe('pre-flight', () => {
     const report = await runPreflight();
     expect(report.items.filter((item) => !item.ok)).toEqual([]);
     expect(report.items.map((item) => item.item)).toEqual(Object.values(ITEMS));
+    expect(report.items.every((item) => item.status === 'pass')).toBe(true);
+    expect(checklistSummary(report.items)).toBe(`all ${Object.values(ITEMS).length} checks passed`);
     expect(report.ok).toBe(true);
   });
 
@@ -122,8 +162,91 @@ describe('pre-flight', () => {
     onTestFinished(() => patch(vgroupPort).then(() => undefined));
     const failed = await onlyFailure(ITEMS.sourceAnnotations);
     expect(failed.why).toBe(`${CLB_ANNOTATIONS.vgroupPort} is missing, expected "${vgroupPort}"`);
-    expect(failed.fix).toContain(`kubectl -n ${GATEWAY_NS} annotate service ${SOURCE_SERVICE} --overwrite`);
-    expect(failed.fix).toContain(`${CLB_ANNOTATIONS.vgroupPort}="${vgroupPort}"`);
+    // Only adds what is missing: without --overwrite, kubectl changes no value that is there.
+    expect(failed.fix).toBe(
+      `kubectl -n ${GATEWAY_NS} annotate service ${SOURCE_SERVICE} ${CLB_ANNOTATIONS.vgroupPort}="${vgroupPort}"`,
+    );
+  });
+
+  it('shows both values, input first, and proposes no write when the input names another CLB', async () => {
+    const report = await runPreflight(planWith({ lb: { id: 'lb-typo' } }));
+    const blocking = report.items.filter((item) => !item.ok);
+    expect(blocking.map((item) => [item.status, item.item])).toEqual([
+      ['unchecked', 'CLB reusable'],
+      ['unchecked', ITEMS.listeners],
+      ['fail', ITEMS.sourceAnnotations],
+      ['fail', ITEMS.targetAnnotations],
+      ['unchecked', ITEMS.backends],
+    ]);
+    const [reusable, , source] = blocking as ChecklistItem[];
+    // A CLB that does not exist is about the input, not about permissions.
+    expect(reusable?.cause).toBe('not found: CLB lb-typo in cn-hangzhou');
+    expect(reusable?.fix).toBe(
+      'check traffic.loadBalancers[0].id ("lb-typo") and traffic.loadBalancers[0].region ("cn-hangzhou") in the input: no such CLB in that region',
+    );
+    expect(source?.why).toBe(
+      `the input gives "lb-typo" (traffic.loadBalancers[0].id), ${GATEWAY_NS}/${SOURCE_SERVICE} carries "${clb().id}" (${CLB_ANNOTATIONS.id})`,
+    );
+    expect(source?.fix).toMatch(/^check the input first: if traffic.loadBalancers\[0\].id is wrong, correct it/);
+    for (const item of blocking) expect(item.fix ?? '').not.toMatch(/kubectl|grant/);
+    expect(checklistSummary(report.items)).toBe(
+      'not found (CLB lb-typo in cn-hangzhou): 8 of 11 checks could run, 2 failed',
+    );
+    // What `gateshift status` and `gateshift start` print of it.
+    expect(checklistLines(report.items).join('\n')).toMatchInlineSnapshot(`
+      "preflight: not found (CLB lb-typo in cn-hangzhou): 8 of 11 checks could run, 2 failed
+        UNCHECKED  [clb/lb-typo] CLB reusable
+                   [clb/lb-typo] every listener has a vServer group in vgroup-port
+                   why: could not check: CLB lb-typo in cn-hangzhou does not exist
+                   fix: check traffic.loadBalancers[0].id ("lb-typo") and traffic.loadBalancers[0].region ("cn-hangzhou") in the input: no such CLB in that region
+        FAIL       [clb/lb-typo] source Service istio-system/istio-ingressgateway carries the CLB annotations: the input gives "lb-typo" (traffic.loadBalancers[0].id), istio-system/istio-ingressgateway carries "lb-bp1scenepublic" (service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id)
+                   fix: check the input first: if traffic.loadBalancers[0].id is wrong, correct it and start again; if the input is right, istio-system/istio-ingressgateway disagrees with it (or traffic.source.service names the wrong Service), which the Service's owner must sort out: gateshift proposes no write to a gateway Service that disagrees with the input
+        FAIL       [clb/lb-typo] target Service istio-system/istio-ingressgateway-asm carries the CLB annotations: the input gives "lb-typo" (traffic.loadBalancers[0].id), istio-system/istio-ingressgateway-asm carries "lb-bp1scenepublic" (service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id)
+                   fix: check the input first: if traffic.loadBalancers[0].id is wrong, correct it and start again; if the input is right, istio-system/istio-ingressgateway-asm disagrees with it (or traffic.target.service names the wrong Service), which the Service's owner must sort out: gateshift proposes no write to a gateway Service that disagrees with the input
+        UNCHECKED  [clb/lb-typo] target pods are healthy backends of every vServer group: could not check: CLB lb-typo in cn-hangzhou does not exist
+                   fix: check traffic.loadBalancers[0].id and traffic.loadBalancers[0].vServerGroups in the input: they name what does not exist"
+    `);
+  });
+
+  it('tells a selector that matches no pod from pods that are not ready, listing the labels there', async () => {
+    const report = await runPreflight(planWith({ target: { selector: { istio: 'ingressgateway-asn' } } }));
+    const blocking = report.items.filter((item) => !item.ok);
+    expect(blocking.map((item) => [item.status, item.item])).toEqual([
+      ['fail', ITEMS.targetPods],
+      ['unchecked', ITEMS.backends],
+      ['unchecked', ITEMS.shares],
+      // The Gateway copies select the ASM gateway by the selector's istio label.
+      ['fail', ITEMS.gateways],
+      ['unchecked', ITEMS.routes],
+    ]);
+    expect(blocking[0]?.why).toBe(
+      `no pod in ${GATEWAY_NS} (context source) matches istio=ingressgateway-asn: pods in ${GATEWAY_NS} carry istio=ingressgateway (2 pods), istio=ingressgateway-asm (3 pods)`,
+    );
+    expect(blocking[0]?.fix).toBe(
+      `check traffic.target.selector (istio=ingressgateway-asn) and traffic.target.namespace (${GATEWAY_NS}) in the input`,
+    );
+    expect(blocking[1]?.why).toBe(
+      'could not check: no pod matches traffic.target.selector (see "target gateway has ready pods")',
+    );
+  });
+
+  it('warns, without stopping, about a phase whose real share differs from its weights', async () => {
+    const report = await runPreflight(
+      planWith({
+        phases: [
+          { sourceWeight: 100, targetWeight: 0 },
+          { name: 'canary', sourceWeight: 70, targetWeight: 10, soak: '1h' },
+          { sourceWeight: 0, targetWeight: 100, soak: '1h' },
+        ],
+      }),
+    );
+    expect(report.ok).toBe(true);
+    const shares = report.items.find((item) => item.item === ITEMS.shares);
+    expect(shares?.status).toBe('warn');
+    expect(shares?.why).toMatch(
+      /^with 2 source and 3 target pod\(s\) behind lb-\S+: phase 1 \(canary 70\/10\) gives the target 11.39%, not 10%/,
+    );
+    expect(checklistSummary(report.items)).toBe(`all ${Object.values(ITEMS).length} checks passed, 1 with a warning`);
   });
 
   it('fails on a listener whose vServer group is not in the plan (nor in vgroup-port)', async () => {
@@ -138,7 +261,9 @@ describe('pre-flight', () => {
     expect(failed.why).toBe(
       'listener port tcp:8443 is served by no vServer group of the plan: its traffic would not move',
     );
-    expect(failed.fix).toContain('loadBalancers[].vServerGroups (and to the vgroup-port annotation)');
+    expect(failed.fix).toBe(
+      'add the vServer group of each listener to traffic.loadBalancers[0].vServerGroups (and to the vgroup-port annotation)',
+    );
   });
 
   it('fails when a target pod is not a backend of one vServer group', async () => {
@@ -201,6 +326,23 @@ describe('pre-flight', () => {
       `${route} on ${GATEWAY_NS}/${TARGET_SERVICE} pod ${TARGET_SERVICE}-0 (${ipOf(`${TARGET_SERVICE}-0`)}): HTTP 404, expected 200`,
     );
     expect(failed.fix).toBe('copy the VirtualService of each failing route to ASM and check its Gateway');
+  });
+
+  it('blames the route, not ASM, when it fails on both gateways', async () => {
+    delete scene.targetRoutes[HOST];
+    delete scene.sourceRoutes[HOST];
+    onTestFinished(() => {
+      scene.targetRoutes[HOST] = 200;
+      scene.sourceRoutes[HOST] = 200;
+    });
+    const failed = await onlyFailure(ITEMS.routes);
+    const route = `http://${HOST}:${scene.podPorts.http}/productpage`;
+    expect(failed.why).toBe(
+      `${route} (routes[0]) fails on the Istio gateway ${GATEWAY_NS}/${SOURCE_SERVICE} too (HTTP 404): the route is wrong, not ASM`,
+    );
+    expect(failed.fix).toBe(
+      'check routes[0] in the input (host, path, port, expectStatus) against the routes the Istio gateway serves',
+    );
   });
 
   it('fails when the target Service ports differ from the source', async () => {

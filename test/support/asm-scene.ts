@@ -72,6 +72,8 @@ export interface AsmScene {
   podPorts: { http: number; https: number };
   /** Host → answer of every ASM gateway pod; change it to make the target lose a route. */
   targetRoutes: Record<string, Answer>;
+  /** The same for the Istio gateway's pods. */
+  sourceRoutes: Record<string, Answer>;
   plan: MigrationPlan;
   /** What the worker reads from its environment: kubeconfig (contexts `source`, `asm`), SLB endpoint, keys. */
   env: Record<string, string>;
@@ -308,6 +310,7 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
       pods,
       podPorts: { http: servers.httpPort, https: servers.httpsPort },
       targetRoutes: routes.target,
+      sourceRoutes: routes.source,
       plan: buildPlan(input),
       env: {
         KUBECONFIG: workerKubeconfigFile(dir, cluster, asm),

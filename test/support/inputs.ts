@@ -1,5 +1,5 @@
 // Migration inputs for tests and benchmarks: the two bookinfo gateways of the ASM procedure in front
-// of the given CLBs, each with two vServer groups.
+// of the given CLBs, each with two vServer groups, and the bookinfo route the pre-flight probes.
 import type { MigrationInput } from '../../src/plan/index.js';
 
 /** An input of the CLB-annotation driver, its `traffic` typed as such. */
@@ -28,5 +28,6 @@ export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['p
       })),
     },
     phases,
+    routes: [{ host: 'bookinfo.example.com', path: '/productpage', port: 8080 }],
   };
 }

@@ -2,15 +2,20 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import type { MigrationResult, MigrationStatus } from '../../src/api/status.js';
+import { formatValue } from '../../src/api/wording.js';
+import { checklistLines } from '../../src/cli/checklist-lines.js';
 import { refusalMessage } from '../../src/cli/controls.js';
-import { formatList, formatRefusal, formatResult, formatStatus, formatValue } from '../../src/cli/format.js';
+import { formatRefusal, formatResult } from '../../src/cli/format.js';
+import { formatList } from '../../src/cli/list-format.js';
 import { defaultWorkflowId } from '../../src/cli/start.js';
-import { startDetails, startedText, startSummary } from '../../src/cli/start-text.js';
+import { nextStepsText, startDetails, startSummary } from '../../src/cli/start-text.js';
+import { formatStatus } from '../../src/cli/status-format.js';
 import { isFinished, overlayAnalysis, type StatusView, soakRemainingMs } from '../../src/cli/view.js';
 import { buildPlan } from '../../src/plan/index.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * MINUTE).toISOString();
 
 function soakingStatus(): MigrationStatus {
@@ -22,11 +27,25 @@ function soakingStatus(): MigrationStatus {
     state: 'soaking',
     stepIndex: 2,
     steps: [
-      { index: 0, kind: 'shift', label: 'phase 0 (initial 100/0)', state: 'done' },
-      { index: 1, kind: 'shift', label: 'phase 1 (canary 90/10)', state: 'done' },
-      { index: 2, kind: 'shift', label: 'phase 2 (half 50/50)', state: 'running' },
-      { index: 3, kind: 'shift', label: 'phase 3 (majority 10/90)', state: 'pending' },
-      { index: 4, kind: 'shift', label: 'phase 4 (final 0/100)', state: 'pending' },
+      { index: 0, kind: 'shift', label: 'phase 0 (initial 100/0)', state: 'done', soakMs: 0, approval: 'manual' },
+      { index: 1, kind: 'shift', label: 'phase 1 (canary 90/10)', state: 'done', soakMs: HOUR, approval: 'manual' },
+      {
+        index: 2,
+        kind: 'shift',
+        label: 'phase 2 (half 50/50)',
+        state: 'running',
+        soakMs: 2 * HOUR,
+        approval: 'manual',
+      },
+      {
+        index: 3,
+        kind: 'shift',
+        label: 'phase 3 (majority 10/90)',
+        state: 'pending',
+        soakMs: HOUR,
+        approval: 'manual',
+      },
+      { index: 4, kind: 'shift', label: 'phase 4 (final 0/100)', state: 'pending', soakMs: HOUR, approval: 'auto' },
       { index: 5, kind: 'gate', label: 'completion', state: 'pending' },
     ],
     phaseIndex: 2,
@@ -64,14 +83,25 @@ function soakingStatus(): MigrationStatus {
       {
         item: 'CLB reusable',
         ok: true,
+        status: 'pass',
         why: 'no kubernetes.do.not.delete or ack.aliyun.com tag',
         resource: 'clb/lb-bp1onpskfeceg',
       },
       {
         item: 'target pods are backends',
         ok: false,
+        status: 'fail',
         why: 'rsp-bp1r4xk8c lacks 1 of 2 pods',
         fix: 'check the vgroup-port annotation',
+      },
+      {
+        item: 'every listener has a vServer group in vgroup-port',
+        ok: false,
+        status: 'unchecked',
+        cause: 'access denied: slb:DescribeVServerGroups',
+        why: "could not check: the worker's RAM identity may not call DescribeVServerGroups on CLB lb-bp1internal (cn-hangzhou)",
+        fix: "grant the worker's RAM identity slb:DescribeVServerGroups on CLB lb-bp1internal",
+        resource: 'clb/lb-bp1internal',
       },
     ],
     analysis: {
@@ -151,14 +181,42 @@ const rolledBack: MigrationResult = {
 };
 
 describe('formatStatus', () => {
-  it('shows a soaking phase with the time left from endsAt', () => {
+  it('shows a soaking phase: where it is, the steps done, current and to come, with the soak left', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
-    expect(text).toContain('migration gateshift-clb-lb-bp1onpskfeceg-20250601-100000 (bookinfo ingress to ASM)');
-    expect(text).toContain('state     soaking');
-    expect(text).toContain('phase     2/4 half');
-    expect(text).toContain('desired   source 50, target 50');
-    expect(text).toContain('soak      37m left of 2h, ends 2025-06-01 12:37:00Z');
-    expect(text).toContain('waiting   for soak of phase 2 (half) to end');
+    expect(text.split('\n').slice(0, 16)).toEqual([
+      'migration gateshift-clb-lb-bp1onpskfeceg-20250601-100000 (bookinfo ingress to ASM)',
+      '  workflow  RUNNING, started 2025-06-01 10:00:00Z',
+      '  state     soaking: phase 2 of 4 (half 50/50)',
+      '  desired   source 50, target 50',
+      '  soak      37m left of 2h, ends 2025-06-01 12:37:00Z',
+      '  waiting   for soak of phase 2 (half) to end',
+      '  updated   2025-06-01 11:55:00Z',
+      '',
+      'steps',
+      '  ✓  phase 0 (initial 100/0)',
+      '  ✓  phase 1 (canary 90/10)',
+      '  ▶  phase 2 (half 50/50)      soaking, 37m left of 2h',
+      '  ·  phase 3 (majority 10/90)  1h soak, manual approval',
+      '  ·  phase 4 (final 0/100)     1h soak, auto approval',
+      '  ·  completion',
+      '',
+    ]);
+  });
+
+  it('marks the step whose gate waits for an approval as the current one', () => {
+    const base = soakingStatus();
+    const status: MigrationStatus = {
+      ...base,
+      state: 'waiting-approval',
+      stepIndex: 1,
+      phaseIndex: 1,
+      soak: null,
+      waitingFor: 'approval of phase 2 (half 50/50)',
+      steps: base.steps.map((step) => (step.index === 2 ? { ...step, state: 'pending' } : step)),
+    };
+    const text = formatStatus(runningView(status), NOW);
+    expect(text).toContain('  state     waiting-approval: phase 1 of 4 (canary 90/10)\n');
+    expect(text).toContain('  ▶  phase 2 (half 50/50)      waiting for approval\n');
   });
 
   it('compares expected and effective shares per resource', () => {
@@ -170,22 +228,59 @@ describe('formatStatus', () => {
     );
   });
 
-  it('lists the preflight checklist with the fix of what failed', () => {
+  it('leads the pre-flight with its summary and lists what did not pass, with the fix', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
     expect(text).toContain(
-      'ok    [clb/lb-bp1onpskfeceg] CLB reusable: no kubernetes.do.not.delete or ack.aliyun.com tag',
+      [
+        'preflight: access denied (slb:DescribeVServerGroups): 2 of 3 checks could run, 1 failed',
+        '  FAIL       target pods are backends: rsp-bp1r4xk8c lacks 1 of 2 pods',
+        '             fix: check the vgroup-port annotation',
+        "  UNCHECKED  [clb/lb-bp1internal] every listener has a vServer group in vgroup-port: could not check: the worker's RAM identity may not call DescribeVServerGroups on CLB lb-bp1internal (cn-hangzhou)",
+        "             fix: grant the worker's RAM identity slb:DescribeVServerGroups on CLB lb-bp1internal",
+        '',
+      ].join('\n'),
     );
-    expect(text).toContain(
-      'FAIL  target pods are backends: rsp-bp1r4xk8c lacks 1 of 2 pods\n        fix: check the vgroup-port annotation',
-    );
+    expect(text).not.toContain('CLB reusable');
   });
 
-  it('shows the analysis samples, the breaches and the action log', () => {
+  it('lists items that share their why and fix together, each on its own line, the why and fix once', () => {
+    const noKubeconfig = {
+      ok: false,
+      status: 'unchecked' as const,
+      cause: 'no kubeconfig',
+      why: 'could not check: the worker has no kubeconfig',
+      fix: 'give the worker a kubeconfig',
+    };
+    const text = checklistLines([
+      { ...noKubeconfig, item: 'source gateway has ready pods' },
+      { ...noKubeconfig, item: 'source Service carries the CLB annotations', resource: 'clb/lb-a' },
+      { item: 'CLB reusable', ok: true, status: 'pass', why: 'no blocking tag', resource: 'clb/lb-a' },
+    ]);
+    expect(text).toEqual([
+      'preflight: no kubeconfig: 1 of 3 checks could run',
+      '  UNCHECKED  source gateway has ready pods',
+      '             [clb/lb-a] source Service carries the CLB annotations',
+      '             why: could not check: the worker has no kubeconfig',
+      '             fix: give the worker a kubeconfig',
+    ]);
+  });
+
+  it('collapses a pre-flight that passed into one line', () => {
+    const status = soakingStatus();
+    const passed = (status.preflight ?? []).map((item) => ({ ...item, ok: true, status: 'pass' as const }));
+    const text = formatStatus(runningView({ ...status, preflight: passed }), NOW);
+    expect(text).toContain('\npreflight: all 3 checks passed\n\n');
+  });
+
+  it('shows the analysis values against their thresholds, the breaches and the action log', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
     expect(text).toContain(
-      'analysis of phase 2 (half 50/50): pass, 12 evaluations, data for 90% of the soak, updated 2025-06-01 11:55:00Z',
+      [
+        'analysis of phase 2 (half 50/50): pass, 12 evaluations, data for 90% of the soak, updated 2025-06-01 11:55:00Z',
+        '  ok  target-5xx-ratio       0.001234  ≤ 0.01  2025-06-01 11:55:00Z',
+        '  ok  target-p99-latency-ms  240       ≤ 1000  2025-06-01 11:55:00Z',
+      ].join('\n'),
     );
-    expect(text).toMatch(/ok\s+target-5xx-ratio\s+0\.001234\s+2025-06-01 11:55:00Z/);
     expect(text).toMatch(
       /target-p99-latency-ms\s+1450 \(must be < 1000\)\s+1 in a row\s+p99 latency 1450 ms is not < 1000/,
     );
@@ -195,6 +290,22 @@ describe('formatStatus', () => {
     expect(text).toMatch(
       /bob\s+approve\s+phase 2 \(soaking\)\s+-\s+refused via signal: phase 2 \(half 50\/50\) is soaking, 47m left/,
     );
+  });
+
+  it('says who paused and why, and who approved every remaining step', () => {
+    const status: MigrationStatus = {
+      ...soakingStatus(),
+      state: 'paused',
+      pausedFrom: 'soaking',
+      paused: { by: 'carol', reason: 'incident elsewhere', at: at(-3) },
+      approvedAll: { by: 'dave', reason: 'change window closes at 14:00', at: at(-60) },
+      soak: { totalMs: 120 * MINUTE, remainingMs: 37 * MINUTE + 30_000 },
+    };
+    const text = formatStatus(runningView(status), NOW);
+    expect(text).toContain('  state     paused (from soaking): phase 2 of 4 (half 50/50)\n');
+    expect(text).toContain('  paused    by carol at 2025-06-01 11:57:00Z: incident elsewhere\n');
+    expect(text).toContain('  approved  every remaining step, by dave: change window closes at 14:00\n');
+    expect(text).toContain('  ▶  phase 2 (half 50/50)      paused (from soaking), 37m 30s left of 2h\n');
   });
 
   it('uses the frozen remainder when the soak has no end time (paused)', () => {
@@ -239,8 +350,9 @@ describe('formatStatus', () => {
       ],
     };
     const text = formatStatus(runningView(status), NOW);
-    expect(text).toContain('  step      1/2 step 1 (watch)\n');
-    expect(text).not.toMatch(/^ {2}(phase|desired) /m);
+    expect(text).toContain('  state     soaking: step 1 of 2 (watch)\n');
+    expect(text).toContain('  ✓  step 0 (annotate the gateway)\n  ▶  step 1 (watch)');
+    expect(text).not.toMatch(/^ {2}desired /m);
     expect(text).toContain('\nresources: not read yet\n');
     expect(text).toContain('analysis of step 1 (watch): running, 1 evaluation, updated 2025-06-01 11:55:00Z');
     expect(text).toMatch(/dave\s+pause\s+step 1 \(soaking\)\s+lunch\s+accepted via update/);
@@ -374,6 +486,7 @@ describe('start texts', () => {
         { id: 'lb-bp1internal', region: 'cn-hangzhou', vServerGroups: [{ id: 'rsp-bp1r4xk8c', port: 80 }] },
       ],
     },
+    routes: [{ host: 'bookinfo.example.com', path: '/productpage' }],
   };
   const plan = buildPlan(input);
 
@@ -390,41 +503,45 @@ describe('start texts', () => {
     expect(startSummary(buildPlan({ ...input, title: 'bookinfo to ASM' }))).toBe('bookinfo to ASM');
   });
 
-  it('details the steps as a markdown table', () => {
+  it('details the steps as a markdown table, labels in code spans (no "90/10" set as a fraction)', () => {
     const details = startDetails(plan);
     expect(details).toContain('| # | step | source weight | target weight | soak | approval |');
-    expect(details).toContain('| 1 | phase 1 (canary 90/10) | 90 | 10 | 1h | manual |');
-    expect(details).toContain('| 4 | phase 4 (final 0/100) | 0 | 100 | 1h | manual |');
-    expect(details).toContain('| 5 | completion | | | | |');
+    // Phase 0 sends no traffic to the target: it has no gate, hence no approval.
+    expect(details).toContain('| 0 | `phase 0 (initial 100/0)` | 100 | 0 | 0s |  |');
+    expect(details).toContain('| 1 | `phase 1 (canary 90/10)` | 90 | 10 | 1h | manual |');
+    expect(details).toContain('| 4 | `phase 4 (final 0/100)` | 0 | 100 | 1h | manual |');
+    expect(details).toContain('| 5 | `completion` |  |  |  |  |');
   });
 
   it('prints the exact commands to approve and watch', () => {
-    const text = startedText('gateshift-clb-lb-bp1onpskfeceg-20250601-090507');
+    const text = nextStepsText('gateshift-clb-lb-bp1onpskfeceg-20250601-090507');
     expect(text).toContain('gateshift approve gateshift-clb-lb-bp1onpskfeceg-20250601-090507\n');
     expect(text).toContain(
       `temporal workflow signal --workflow-id gateshift-clb-lb-bp1onpskfeceg-20250601-090507 --name approve --input '{"by":"you"}'`,
     );
     expect(text).toContain('gateshift watch gateshift-clb-lb-bp1onpskfeceg-20250601-090507\n');
-    expect(startedText("it's mine")).toContain(`gateshift watch 'it'\\''s mine'`);
+    expect(nextStepsText("it's mine")).toContain(`gateshift watch 'it'\\''s mine'`);
   });
 });
 
 describe('formatList and values', () => {
-  it('aligns the list columns', () => {
+  it('lists each migration with its state, where it is, its weights and what it waits for', () => {
     const text = formatList([
       {
         workflowId: 'gateshift-clb-lb-a-20250601-090507',
-        state: 'soaking',
-        phase: 2,
+        state: 'waiting-approval',
+        position: 'phase 1 of 4',
+        weights: '90/10',
         resources: ['clb/lb-a', 'clb/lb-b'],
+        waitingFor: 'approval of phase 2 (half 50/50)',
         startTime: at(-120),
       },
       { workflowId: 'm2', resources: [], startTime: at(-5) },
     ]);
     expect(text.split('\n')).toEqual([
-      'ID                                  STATE    PHASE  RESOURCES          STARTED',
-      'gateshift-clb-lb-a-20250601-090507  soaking  2      clb/lb-a,clb/lb-b  2025-06-01 10:00:00Z',
-      'm2                                  -        -      -                  2025-06-01 11:55:00Z',
+      'ID                                  STATE             AT            WEIGHTS  RESOURCES          STARTED               WAITING FOR',
+      'gateshift-clb-lb-a-20250601-090507  waiting-approval  phase 1 of 4  90/10    clb/lb-a,clb/lb-b  2025-06-01 10:00:00Z  approval of phase 2 (half 50/50)',
+      'm2                                  -                 -             -        -                  2025-06-01 11:55:00Z  -',
       '',
     ]);
     expect(formatList([])).toBe('no migrations\n');

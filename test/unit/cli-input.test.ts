@@ -28,6 +28,7 @@ const input = {
     { name: 'canary', sourceWeight: 90, targetWeight: 10, soak: '30m' },
     { sourceWeight: 0, targetWeight: 100, soak: '1h' },
   ],
+  routes: [{ host: 'bookinfo.example.com', path: '/productpage', port: 8080 }],
 };
 
 const yaml = `title: bookinfo ingress to ASM
@@ -54,6 +55,8 @@ phases:
     targetWeight: 10
     soak: 30m
   - { sourceWeight: 0, targetWeight: 100, soak: 1h }
+routes:
+  - { host: bookinfo.example.com, path: /productpage, port: 8080 }
 `;
 
 let dir: string;
@@ -109,18 +112,48 @@ describe('readInputFile', () => {
     expect(await readInputFile(await file('migration-yaml', yaml))).toEqual(input);
   });
 
-  it('exits 2 on a file it cannot read or parse', async () => {
+  it('exits 2 on a file it cannot read', async () => {
     const missing = await exitOf(readInputFile(join(dir, 'absent.yaml')));
     expect(missing.code).toBe(2);
     expect(missing.message).toMatch(/^cannot read .*absent\.yaml: ENOENT/);
+  });
 
-    const broken = await exitOf(readInputFile(await file('broken.json', '{"traffic": ')));
-    expect(broken.code).toBe(2);
-    expect(broken.message).toMatch(/^cannot parse .*broken\.json as JSON: /);
+  it('says where a JSON or YAML file breaks, as line:column', async () => {
+    const broken = await file('broken.json', '{\n  "title": "x",\n  "traffic": }\n');
+    const json = await exitOf(readInputFile(broken));
+    expect(json.code).toBe(2);
+    expect(json.message).toBe(`cannot parse ${broken}:3:14 as JSON: expected a value, found "}"`);
+    const comma = await file('comma.json', '{\n  "title": "x",\n}');
+    expect((await exitOf(readInputFile(comma))).message).toBe(
+      `cannot parse ${comma}:3:1 as JSON: no value after the last ",": JSON allows no trailing comma`,
+    );
+    const badYaml = await file('broken.yaml', 'traffic: [a, b\nphases: {');
+    const yamlExit = await exitOf(readInputFile(badYaml));
+    expect(yamlExit.code).toBe(2);
+    expect(yamlExit.message).toBe(
+      `cannot parse ${badYaml}:2:1 as YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
+  });
 
-    const badYaml = await exitOf(readInputFile(await file('broken.yaml', 'traffic: [a, b\nphases: {')));
-    expect(badYaml.code).toBe(2);
-    expect(badYaml.message).toMatch(/^cannot parse .*broken\.yaml as YAML: /);
+  it('refuses an empty file and a file of several YAML documents with its own words', async () => {
+    for (const [name, text] of [
+      ['empty.yaml', ''],
+      ['comments.yaml', '# nothing yet\n'],
+      ['null.json', 'null'],
+    ] as const) {
+      const path = await file(name, text);
+      const exit = await exitOf(readInputFile(path));
+      expect(exit.code).toBe(2);
+      expect(exit.message).toBe(`${path} is empty: a migration input is one object (see examples/migration.yaml)`);
+    }
+    const several = await file('several.yaml', `${yaml}---\napiVersion: v1\nkind: Service\n`);
+    const exit = await exitOf(readInputFile(several));
+    expect(exit.message).toBe(
+      `${several} holds 2 YAML documents (separated by "---"): a migration input is one object (see examples/migration.yaml); keep the migration input alone in the file`,
+    );
+    expect(exit.message).not.toContain('parseAllDocuments');
+    // A trailing "---" leaves no second document.
+    expect(await readInputFile(await file('trailing.yaml', `${yaml}---\n`))).toEqual(input);
   });
 });
 
@@ -156,5 +189,14 @@ describe('validateInput', () => {
       'invalid input: traffic.target: is required',
       'invalid input: traffic.loadBalancers[0].region: must be a region id such as "cn-hangzhou"',
     ]);
+  });
+
+  it('recognises a pasted Kubernetes object', async () => {
+    const raw = await readInputFile(
+      await file('service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: istio-ingressgateway\nspec: {}\n'),
+    );
+    expect(refusal(raw).message).toBe(
+      'invalid input: (input): is a Kubernetes Service (apiVersion v1), not a gateshift migration input: a migration names the gateways and what moves under `traffic`, its phases and checks (see examples/migration.yaml)',
+    );
   });
 });

@@ -1,18 +1,24 @@
-// The refusals of the four human controls, from every situation, without a server.
+// The refusals of the human controls, from every situation, without a server.
 import { describe, expect, it } from 'vitest';
 import { type ControlView, refusal } from '../../src/plan/index.js';
 
+const laterGates = [
+  { label: 'phase 3 (majority 10/90)', ownApproval: false },
+  { label: 'completion', ownApproval: false },
+];
 const waiting: ControlView = {
   stage: 'waiting-approval',
   gate: { step: 2, phase: 2, label: 'phase 2 (half 50/50)' },
   current: 'phase 1 (canary 90/10)',
   soakRemainingMs: 0,
+  remainingGates: [{ label: 'phase 2 (half 50/50)', ownApproval: false }, ...laterGates],
 };
 const soaking: ControlView = {
   stage: 'soaking',
   gate: null,
   current: 'phase 1 (canary 90/10)',
   soakRemainingMs: 37 * 60_000,
+  remainingGates: laterGates,
 };
 
 describe('refusal', () => {
@@ -94,5 +100,46 @@ describe('refusal', () => {
     expect(refusal('approve', { by: 'ann' }, { ...soaking, stage: 'rolling-back' })).toBe(
       'approve refused: a rollback is in progress',
     );
+  });
+
+  it('skips a soak only while one runs, and says why', () => {
+    expect(
+      refusal('skip-soak', { by: 'ann', reason: 'the canary was clean for an hour yesterday' }, soaking),
+    ).toBeUndefined();
+    expect(refusal('skip-soak', { by: 'ann', reason: '' }, soaking)).toBe('skip-soak refused: reason is required');
+    expect(refusal('skip-soak', { by: 'ann', reason: 'x' }, waiting)).toBe(
+      'skip-soak refused: no soak is running (the migration is waiting-approval)',
+    );
+    expect(
+      refusal('skip-soak', { by: 'ann', reason: 'x' }, { ...soaking, paused: { by: 'carl', reason: 'incident' } }),
+    ).toBe('skip-soak refused: the migration is paused by carl (incident); resume it first');
+  });
+
+  it('approves every remaining step once, with a reason, unless each needs its own approval', () => {
+    expect(refusal('approve-all', { by: 'ann', reason: 'change window' }, waiting)).toBeUndefined();
+    expect(refusal('approve-all', { by: 'ann', reason: 'change window' }, soaking)).toBeUndefined();
+    expect(refusal('approve-all', { by: 'ann', reason: ' ' }, waiting)).toBe('approve-all refused: reason is required');
+    expect(
+      refusal(
+        'approve-all',
+        { by: 'bob', reason: 'x' },
+        { ...waiting, approvedAll: { by: 'ann', reason: 'change window' } },
+      ),
+    ).toBe('approve-all refused: every remaining step was already approved by ann (change window)');
+    expect(
+      refusal(
+        'approve-all',
+        { by: 'ann', reason: 'x' },
+        { ...soaking, remainingGates: [{ label: 'step 3 (upgrade)', ownApproval: true }] },
+      ),
+    ).toBe(
+      'approve-all refused: step 3 (upgrade) cannot be undone: approve it on its own when the migration waits for it',
+    );
+    expect(refusal('approve-all', { by: 'ann', reason: 'x' }, { ...soaking, remainingGates: [] })).toBe(
+      'approve-all refused: no step is left to approve',
+    );
+    expect(
+      refusal('approve-all', { by: 'ann', reason: 'x' }, { ...soaking, paused: { by: 'carl', reason: 'incident' } }),
+    ).toBe('approve-all refused: the migration is paused by carl (incident); resume it first');
   });
 });

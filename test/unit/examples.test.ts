@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { labMigrationInput } from '../../src/lab/input.js';
 import { buildPlan, type ClbTraffic, type MigrationPlan, shiftSteps } from '../../src/plan/index.js';
 
 const example = (name: string) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
@@ -51,5 +52,10 @@ describe('the examples', () => {
       [0, 100, 30_000, 'auto'],
     ]);
     expect(plan.analysis.intervalMs).toBe(5000);
+  });
+
+  it("lab.yaml is the lab's migration (the demo's), with manual approval and 60 s soaks", () => {
+    expect(YAML.parse(example('lab.yaml'))).toEqual(labMigrationInput({ autoApprove: false, soakSec: 60 }));
+    expect(buildPlan(YAML.parse(example('lab.yaml'))).locks).toEqual(['clb/lb-labpublic01', 'clb/lb-labinternal01']);
   });
 });

@@ -1,6 +1,13 @@
 // The one rule for when a step waits for a human, for every kind of step.
 import { describe, expect, it } from 'vitest';
-import { type GateSituation, humanNeeded, type Step } from '../../src/plan/index.js';
+import {
+  approvedAllOpens,
+  type GateSituation,
+  gateApproval,
+  humanNeeded,
+  remainingGates,
+  type Step,
+} from '../../src/plan/index.js';
 
 const shift = (target: number, approval: 'manual' | 'auto' = 'manual'): Step => ({
   kind: 'shift',
@@ -71,5 +78,45 @@ describe('humanNeeded', () => {
     const soak: Step = { kind: 'soak', index: 2, name: 'soak', soakMs: 1 };
     expect(humanNeeded(awaitStep, at(0, 'breach'))).toEqual({ needed: false });
     expect(humanNeeded(soak, at(0, 'breach'))).toEqual({ needed: false });
+  });
+});
+
+describe('approve-all', () => {
+  it('opens a gate once its last soak passed, never one held by the analysis', () => {
+    expect(approvedAllOpens(shift(50), at(10))).toBe(true);
+    expect(approvedAllOpens(shift(50), at(10, 'skipped'))).toBe(true);
+    for (const verdict of ['no-data', 'failing', 'breach'] as const)
+      expect(approvedAllOpens(shift(50), at(10, verdict))).toBe(false);
+  });
+
+  it('leaves a step that cannot be undone to its own approval', () => {
+    expect(approvedAllOpens(action('manual'), at(10))).toBe(false);
+    expect(approvedAllOpens({ ...action('manual'), irreversible: false } as Step, at(10))).toBe(true);
+  });
+
+  it('lists the gates still to pass, marking those that need their own approval', () => {
+    const completion: Step = { kind: 'gate', index: 4, name: 'completion' };
+    const wait: Step = { kind: 'await', index: 1, name: 'canary ready', condition: 'ready', args: {}, timeoutMs: 1 };
+    expect(remainingGates([wait, shift(50), action('manual'), completion], 1)).toEqual([
+      { label: 'phase 2 (half 50/50)', ownApproval: false },
+      { label: 'step 3 (upgrade the gateway)', ownApproval: true },
+      { label: 'completion', ownApproval: false },
+    ]);
+    expect(remainingGates([shift(50), action('manual'), completion], 4)).toEqual([
+      { label: 'completion', ownApproval: false },
+    ]);
+  });
+});
+
+describe('gateApproval', () => {
+  it('gives the approval mode of the steps that have a gate: actions and shifts that send more to the target', () => {
+    const first: Step = { ...shift(0), index: 0, phase: 0, weights: { source: 100, target: 0 } } as Step;
+    const second: Step = { ...shift(10, 'auto'), index: 1, phase: 1 } as Step;
+    const same: Step = { ...shift(10), index: 2, phase: 2 } as Step;
+    const steps = [first, second, same];
+    const start = { source: 100, target: 0 };
+    expect(steps.map((step) => gateApproval(step, steps, start))).toEqual([undefined, 'auto', undefined]);
+    expect(gateApproval(action('manual'), steps, start)).toBe('manual');
+    expect(gateApproval({ kind: 'gate', index: 3, name: 'completion' }, steps, start)).toBeUndefined();
   });
 });

@@ -45,14 +45,10 @@ const validInput: fc.Arbitrary<JsonObject> = fc
       fc.record({ interval: fc.constantFrom('5s', '30s', '1m'), onBreach: fc.constantFrom('rollback', 'pause') }),
       { nil: undefined },
     ),
-    routes: fc.option(
-      fc.array(
-        fc.record({ host: fc.constantFrom('bookinfo.example.com', 'a.b'), path: fc.constantFrom('/', '/productpage') }),
-        {
-          maxLength: 2,
-        },
-      ),
-      { nil: undefined },
+    // The CLB driver's pre-flight probes routes: a valid input has at least one.
+    routes: fc.array(
+      fc.record({ host: fc.constantFrom('bookinfo.example.com', 'a.b'), path: fc.constantFrom('/', '/productpage') }),
+      { minLength: 1, maxLength: 2 },
     ),
   })
   .map(({ groups, phases, approval, analysis, routes }) => {
@@ -75,7 +71,7 @@ const validInput: fc.Arbitrary<JsonObject> = fc
     if (phases) input.phases = phases;
     if (approval) input.approval = { mode: approval };
     if (analysis) input.analysis = analysis;
-    if (routes) input.routes = routes;
+    input.routes = routes;
     return input;
   });
 

@@ -32,6 +32,7 @@ function valid(): Raw {
         },
       ],
     },
+    routes: [{ host: 'bookinfo.example.com', path: '/productpage', port: 8080 }],
   } satisfies MigrationInput;
 }
 
@@ -248,9 +249,49 @@ const badInputs: [string, (input: Raw) => unknown, string, string][] = [
   [
     'the same Service on both sides',
     (i) => (i.traffic.target.service = 'istio-ingressgateway'),
-    'traffic.loadBalancers[0]',
-    'source and target Service are the same',
+    'traffic.target.service',
+    'names the same Service as traffic.source.service (istio-system/istio-ingressgateway): the target gateway must be another Service',
   ],
+  [
+    'a per-CLB target Service that is the source Service',
+    (i) => (i.traffic.loadBalancers[0].targetService = 'istio-ingressgateway'),
+    'traffic.loadBalancers[0].targetService',
+    'names the same Service as traffic.source.service (istio-system/istio-ingressgateway)',
+  ],
+  [
+    'a per-CLB source Service that is the target Service',
+    (i) => (i.traffic.loadBalancers[0].sourceService = 'istio-ingressgateway-asm'),
+    'traffic.loadBalancers[0].sourceService',
+    'names the same Service as traffic.target.service (istio-system/istio-ingressgateway-asm)',
+  ],
+  [
+    'no route for the pre-flight to probe',
+    (i) => delete i.routes,
+    'routes',
+    'must list at least one route: the pre-flight sends each to the ASM gateway pods',
+  ],
+  ['an empty route list', (i) => (i.routes = []), 'routes', 'must list at least one route'],
+  ['a misspelt top-level field', (i) => (i.tilte = 'x'), 'tilte', 'unknown field; did you mean "title"?'],
+  ['a field in the wrong case', (i) => (i.Phases = []), 'Phases', 'unknown field; did you mean "phases"?'],
+  [
+    'a misspelt driver field',
+    (i) => (i.traffic.loadBalancer = []),
+    'traffic.loadBalancer',
+    'unknown field; did you mean "loadBalancers"?',
+  ],
+  [
+    'a misspelt field in a list item',
+    (i) => (i.traffic.loadBalancers[0].vServerGroup = []),
+    'traffic.loadBalancers[0].vServerGroup',
+    'unknown field; did you mean "vServerGroups"?',
+  ],
+  [
+    'a misspelt analysis field',
+    (i) => (i.analysis = { intervall: '1m' }),
+    'analysis.intervall',
+    'unknown field; did you mean "interval"?',
+  ],
+  ['an unknown field like no other', (i) => (i.zzzzz = 1), 'zzzzz', 'unknown field'],
   [
     'a namespace with capitals',
     (i) => (i.traffic.source.namespace = 'Istio-System'),
@@ -408,9 +449,18 @@ describe('buildPlan refuses bad input, naming the field', () => {
   });
 
   it('refuses what is not an object', () => {
-    expect(refusal(undefined).message).toBe('invalid input: (input): is required');
-    expect(refusal(null).message).toBe('invalid input: (input): must be an object (got null)');
+    const empty = 'invalid input: (input): is empty: a migration input is one object (see examples/migration.yaml)';
+    expect(refusal(undefined).message).toBe(empty);
+    expect(refusal(null).message).toBe(empty);
     expect(refusal([valid()]).message).toBe('invalid input: (input): must be an object (got a list)');
+  });
+
+  it('recognises a pasted Kubernetes object and says what a migration input is instead', () => {
+    const error = refusal({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'istio-ingressgateway' }, spec: {} });
+    expect(error.message).toBe(
+      'invalid input: (input): is a Kubernetes Service (apiVersion v1), not a gateshift migration input: a migration names the gateways and what moves under `traffic`, its phases and checks (see examples/migration.yaml)',
+    );
+    expect(error.others).toEqual([]);
   });
 
   it('refuses an input in the shape before it named its driver, showing the new shape', () => {
@@ -521,7 +571,7 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
       sourceService: 'istio-ingressgateway',
       targetService: 'istio-ingressgateway-asm',
     });
-    expect(plan).toMatchObject({ kind: 'clb-annotation', routes: [], verifyTimeoutMs: 300_000 });
+    expect(plan).toMatchObject({ kind: 'clb-annotation', verifyTimeoutMs: 300_000 });
   });
 
   it('reads the metrics of the target gateway against the source, checks Gateways in the source namespace', () => {

@@ -1,6 +1,7 @@
 // Every human control from every state, on the time-skipping server, with the weight writes checked
 // against the invariants after each test.
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveSignal, approveUpdate, pauseUpdate, resumeUpdate, rollbackUpdate } from '../../src/api/names.js';
 import {
@@ -193,6 +194,15 @@ describe('rollback restores 100/0 from every state', () => {
       await expectRolledBack(handle, 'frank');
       const rollbackWrites = world.writes.filter((w) => w.purpose === 'rollback').map((w) => `${w.side}=${w.weight}`);
       expect(rollbackWrites).toEqual(['source=100', 'target=0']);
+      // The phases that began are undone, the ones to come never ran.
+      expect((await status(handle)).steps.map((step) => step.state)).toEqual([
+        'undone',
+        'undone',
+        'undone',
+        'pending',
+        'pending',
+        'pending',
+      ]);
       await keepHistory(handle, 'rollback-while-soaking');
     });
   });
@@ -334,6 +344,7 @@ describe('pre-flight', () => {
         {
           item: 'route bookinfo.example.com/productpage',
           ok: false,
+          status: 'fail',
           why: 'target pods answered 404',
           fix: 'copy the VirtualService to ASM',
         },
@@ -343,9 +354,14 @@ describe('pre-flight', () => {
       const handle = await startMigration(server(), lbInput(['lb-ctl1']));
       const error = await handle.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause?.message).toContain(
-        'route bookinfo.example.com/productpage: target pods answered 404',
+      // A short message; the checklist in the details, item by item; no stack trace to show.
+      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.message).toBe(
+        'pre-flight failed, nothing was changed: 1 of 1 checks failed. First: route bookinfo.example.com/productpage: target pods answered 404',
       );
+      expect(cause.type).toBe('PreflightFailed');
+      expect(cause.details?.[0]).toEqual({ summary: '1 of 1 checks failed', items: world.preflight.items });
+      expect(cause.stack).toBe('');
       expect(world.calls).toEqual(['preflight']);
       expect(world.writes).toEqual([]);
     });

@@ -53,7 +53,7 @@ export class FakeWorld {
   verifyAgrees = true;
   preflight: PreflightReport = {
     ok: true,
-    items: [{ item: 'clb-reusable', ok: true, why: 'no blocking tag, protection off' }],
+    items: [{ item: 'clb-reusable', ok: true, status: 'pass', why: 'no blocking tag, protection off' }],
   };
   /** What the analysis of a step finds; breach returns at once, the others run until cancelled. */
   verdict: (step: number) => Verdict = () => 'pass';

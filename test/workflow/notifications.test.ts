@@ -59,12 +59,12 @@ it('reports a breach with its checks against their thresholds, then the rollback
 
 it('says why it failed', async () => {
   const world = new FakeWorld();
-  world.preflight = { ok: false, items: [{ item: 'routes answer', ok: false, why: 'HTTP 404' }] };
+  world.preflight = { ok: false, items: [{ item: 'routes answer', ok: false, status: 'fail', why: 'HTTP 404' }] };
   await withWorker(server(), world, async () => {
     const handle = await startMigration(server(), lbInput(['lb-nt3']));
     await expect(handle.result()).rejects.toThrow();
   });
   expect(world.notifications.map((n) => [n.event.event, n.event.reason])).toEqual([
-    ['failed', 'pre-flight failed, nothing was changed: routes answer: HTTP 404'],
+    ['failed', 'pre-flight failed, nothing was changed: 1 of 1 checks failed. First: routes answer: HTTP 404'],
   ]);
 });

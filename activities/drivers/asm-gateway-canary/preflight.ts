@@ -28,7 +28,7 @@ async function versions(clients: CanaryClients, traffic: CanaryTraffic): Promise
   const item = 'the control plane runs the target version, and the gateway waits for it';
   return guarded(
     item,
-    `grant the worker servicemesh:DescribeUpgradeVersion and servicemesh:DescribeServiceMeshUpgradeStatus on ${traffic.mesh.id}`,
+    'start again once the ASM API answers',
     async () => {
       const asm = clients.asm(traffic.mesh.region);
       const name = gatewayFullName(traffic);
@@ -73,6 +73,7 @@ async function versions(clients: CanaryClients, traffic: CanaryTraffic): Promise
       );
     },
     resource,
+    { notFound: `check traffic.mesh.id ("${traffic.mesh.id}") and traffic.mesh.region ("${traffic.mesh.region}")` },
   );
 }
 
@@ -81,7 +82,7 @@ async function istioGateway(traffic: CanaryTraffic): Promise<ChecklistItem[]> {
   const name = `IstioGateway ${traffic.gateway.namespace}/${traffic.gateway.name}`;
   return guarded(
     `${name} has no canary yet`,
-    'let the worker read IstioGateways on the ASM control plane',
+    "start again once the ASM control plane's API server answers",
     async () => {
       const object = await getObject(istioGatewayRef(traffic));
       if (!object)
@@ -124,7 +125,7 @@ async function canaryNameFree(traffic: CanaryTraffic): Promise<ChecklistItem[]> 
   const item = "no Deployment holds the canary's name";
   return guarded(
     item,
-    'let the worker list Deployments in the gateway namespace',
+    "start again once the cluster's API server answers",
     async () => {
       const names = canaryNames(traffic.gateway.name);
       const taken = (await deploymentsSelectedBy(traffic.gateway.namespace, {}, traffic.kubeContext)).filter(
@@ -148,7 +149,7 @@ async function serving(clients: CanaryClients, traffic: CanaryTraffic): Promise<
   const item = 'the gateway pods are ready and healthy backends of every CLB';
   return guarded(
     item,
-    'let the worker read the gateway Services, Deployments and pods, and grant slb:Describe* on their CLBs',
+    "start again once the cluster's API server and the SLB API answer",
     async () => {
       const state = await readGatewayState(traffic);
       const ips = state.mainPods.filter((pod) => pod.ready && pod.ip).map((pod) => pod.ip as string);

@@ -3,6 +3,7 @@
 // during the canary soak. The live line says which version served what share.
 import { statusQuery } from '../../api/names.js';
 import { isTerminal, type MigrationStatus } from '../../api/status.js';
+import { stateWords, whereLabel } from '../../api/wording.js';
 import { formatDuration } from '../../plan/duration.js';
 import { type ChartMark, type ChartPoint, failurePoints, renderChart, sinceStart } from '../chart.js';
 import type { Lab } from '../index.js';
@@ -105,7 +106,7 @@ async function follow(context: FollowContext): Promise<Progress> {
       const load = record ? summarize(record, second - 3, second) : undefined;
       const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
       print(
-        `[${formatDuration(now - startedAt).padStart(7)}] ${running?.label ?? 'starting'} ${status.state}${soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`}` +
+        `[${formatDuration(now - startedAt).padStart(7)}] ${whereLabel(status)} ${stateWords(status.state)}${soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`}` +
           ` | served by version: ${percent(recent)}` +
           ` | ${Math.round((load?.requests ?? 0) / 3)} req/s, ${load?.failures ?? 0} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}`,
       );

@@ -68,7 +68,7 @@ export interface ClbTraffic {
 
 export const clbResource = (id: string) => `clb/${id}`;
 
-function problems(traffic: Fragment): Problem[] {
+function problems(traffic: Fragment, input: CommonInput): Problem[] {
   const found: Problem[] = [];
   const at = (path: string) => `traffic.${path}`;
   const seenLb = new Map<string, number>();
@@ -95,11 +95,10 @@ function problems(traffic: Fragment): Problem[] {
     });
     const source = lb.sourceService ?? traffic.source.service;
     const target = lb.targetService ?? traffic.target.service;
-    if (sameCluster(traffic) && source === target && traffic.source.namespace === traffic.target.namespace)
-      found.push({
-        field: at(`loadBalancers[${i}]`),
-        problem: `source and target Service are the same (${traffic.source.namespace}/${source})`,
-      });
+    if (sameCluster(traffic) && source === target && traffic.source.namespace === traffic.target.namespace) {
+      const problem = sameService(i, lb, `${traffic.source.namespace}/${source}`);
+      if (!found.some((known) => known.field === problem.field)) found.push(problem);
+    }
   });
   if (
     sameCluster(traffic) &&
@@ -110,7 +109,27 @@ function problems(traffic: Fragment): Problem[] {
       field: at('target.selector'),
       problem: 'selects the same pods as traffic.source.selector: the target gateway must be other pods',
     });
+  // The pre-flight sends each route to both gateways' pods: without one, it could never pass.
+  if (input.routes.length === 0)
+    found.push({
+      field: 'routes',
+      problem:
+        'must list at least one route: the pre-flight sends each to the ASM gateway pods, compared with the Istio gateway, before any traffic moves (e.g. routes: [{host: bookinfo.example.com, path: /productpage, port: 8080}])',
+    });
   return found;
+}
+
+/** Names the field that made the two Services the same: a per-CLB one, else the target gateway's own. */
+function sameService(i: number, lb: Fragment['loadBalancers'][number], service: string): Problem {
+  const [field, other] = lb.targetService
+    ? [`loadBalancers[${i}].targetService`, lb.sourceService ? `loadBalancers[${i}].sourceService` : 'source.service']
+    : lb.sourceService
+      ? [`loadBalancers[${i}].sourceService`, 'target.service']
+      : ['target.service', 'source.service'];
+  return {
+    field: `traffic.${field}`,
+    problem: `names the same Service as traffic.${other} (${service}): the target gateway must be another Service`,
+  };
 }
 
 function sameCluster(traffic: Fragment): boolean {

@@ -4,6 +4,7 @@
 // activities/drivers/<kind>/.
 import type { z } from 'zod';
 import type { CheckSubjects, QueryVariables } from '../checks.js';
+import type { RouteProbe } from '../schema.js';
 import type { ApprovalMode, StepSpec } from '../steps.js';
 import type { SideWeights } from '../weights.js';
 
@@ -21,6 +22,8 @@ export interface CommonInput {
   phases: PlannedPhase[];
   approval: ApprovalMode;
   verifyTimeoutMs: number;
+  /** The routes to probe: a driver whose pre-flight probes them requires some. */
+  routes: RouteProbe[];
 }
 
 /** A refused value: `field` is its path from the input's root, e.g. `traffic.loadBalancers[1].id`. */

@@ -6,11 +6,26 @@ import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/inde
 import { fail, guarded, pass } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../../../clb/reuse.js';
+import type { ClbFields } from './fields.js';
+import type { PodsFound } from './pod-checks.js';
+import { withoutPods } from './pod-checks.js';
 
-export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): Promise<ChecklistItem[]> {
+/** For a check the SLB API could not answer for a reason its error does not explain. */
+const AGAIN = 'start again once the SLB API answers';
+
+/** A CLB that does not exist is a matter of the input, not of permissions. */
+const clbNotFound = (lb: PlannedLoadBalancer, fields: ClbFields) => ({
+  notFound: `check ${fields.id} ("${lb.id}") and ${fields.region} ("${lb.region}") in the input: no such CLB in that region`,
+});
+
+export async function clbReusable(
+  client: ClbClient,
+  lb: PlannedLoadBalancer,
+  fields: ClbFields,
+): Promise<ChecklistItem[]> {
   return guarded(
     'CLB reusable',
-    `grant the worker slb:DescribeLoadBalancerAttribute and slb:ListTagResources on ${lb.id}`,
+    AGAIN,
     async () => {
       const [attributes, tags] = await Promise.all([client.describeLoadBalancer(lb.id), client.listTags(lb.id)]);
       const blocking = reuseBlockingTags(tags);
@@ -38,14 +53,19 @@ export async function clbReusable(client: ClbClient, lb: PlannedLoadBalancer): P
       return items;
     },
     clbResource(lb.id),
+    clbNotFound(lb, fields),
   );
 }
 
-export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalancer): Promise<ChecklistItem[]> {
+export async function listenersCovered(
+  client: ClbClient,
+  lb: PlannedLoadBalancer,
+  fields: ClbFields,
+): Promise<ChecklistItem[]> {
   const item = 'every listener has a vServer group in vgroup-port';
   return guarded(
     item,
-    `grant the worker slb:DescribeVServerGroups on ${lb.id}`,
+    AGAIN,
     async () => {
       const [attributes, groups] = await Promise.all([
         client.describeLoadBalancer(lb.id),
@@ -56,8 +76,8 @@ export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalance
       if (unknown.length > 0) {
         return fail(
           item,
-          `vServer group ${unknown.join(', ')} does not exist on ${lb.id}`,
-          'list the groups of this CLB in loadBalancers[].vServerGroups',
+          `the input lists vServer group ${unknown.join(', ')} (${fields.vServerGroups}); ${lb.id} has ${groups.map((group) => group.id).join(', ') || 'none'}`,
+          `correct ${fields.vServerGroups} in the input: list the groups ${lb.id} has`,
           clbResource(lb.id),
         );
       }
@@ -74,31 +94,28 @@ export async function listenersCovered(client: ClbClient, lb: PlannedLoadBalance
         : fail(
             item,
             `listener port ${uncovered.map((l) => `${l.protocol}:${l.port}`).join(', ')} is served by no vServer group of the plan: its traffic would not move`,
-            'add the vServer group of each listener to loadBalancers[].vServerGroups (and to the vgroup-port annotation)',
+            `add the vServer group of each listener to ${fields.vServerGroups} (and to the vgroup-port annotation)`,
             clbResource(lb.id),
           );
     },
     clbResource(lb.id),
+    clbNotFound(lb, fields),
   );
 }
 
 export async function targetBackendsHealthy(
   client: ClbClient,
   lb: PlannedLoadBalancer,
-  targetIps: string[],
+  fields: ClbFields,
+  target: PodsFound,
 ): Promise<ChecklistItem[]> {
   const item = 'target pods are healthy backends of every vServer group';
+  if ('missing' in target) return [withoutPods(item, target, 'target', clbResource(lb.id))];
+  const targetIps = target.ready.pods.map((pod) => pod.ip);
   return guarded(
     item,
-    `grant the worker slb:DescribeVServerGroupAttribute and slb:DescribeHealthStatus on ${lb.id}`,
+    AGAIN,
     async () => {
-      if (targetIps.length === 0)
-        return fail(
-          item,
-          'the target gateway has no ready pod',
-          'wait for the ASM gateway pods to be Ready',
-          clbResource(lb.id),
-        );
       const problems: string[] = [];
       for (const group of lb.vServerGroups) {
         const backends = await client.describeVServerGroupBackends(group.id);
@@ -126,5 +143,6 @@ export async function targetBackendsHealthy(
           );
     },
     clbResource(lb.id),
+    { notFound: `check ${fields.id} and ${fields.vServerGroups} in the input: they name what does not exist` },
   );
 }

@@ -1,15 +1,16 @@
 // The CLB driver's pre-flight: every precondition of the ASM procedure, checked before any weight moves
-// (invariant 3). It returns the whole checklist (item, pass/fail, why, how to fix); the migration stops
-// before its first write when any item fails.
+// (invariant 3). It returns the whole checklist (item, pass/warn/fail/unchecked, why, how to fix); the
+// migration stops before its first write when any item is not ok.
 import type { ChecklistItem } from '../../../../src/api/records.js';
 import type { ClbTraffic, MigrationPlan } from '../../../../src/plan/index.js';
-import { fail } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { serviceRef } from '../../../kube/service.js';
-import { gatewayPods } from '../../../probe/gateway-pods.js';
 import { clbReusable, listenersCovered, targetBackendsHealthy } from './clb-checks.js';
+import { clbFields } from './fields.js';
+import { gatewayPodsReady } from './pod-checks.js';
 import { gatewaysMigrated, routesAnswer } from './route-checks.js';
 import { annotationsInPlace, portsMatch } from './service-checks.js';
+import { sharesAsWeightsSay } from './share-checks.js';
 
 export async function clbPreflight(
   clbClient: (regionId: string) => ClbClient,
@@ -23,36 +24,34 @@ export async function clbPreflight(
     progress(items);
   };
 
-  let targetIps: string[] = [];
-  try {
-    targetIps = (await gatewayPods(traffic.target)).pods.map((pod) => pod.ip);
-  } catch (error) {
-    add([
-      fail(
-        'target gateway pods listed',
-        error instanceof Error ? error.message : String(error),
-        'let the worker list pods in the target namespace',
-      ),
-    ]);
-  }
+  const [source, target] = await Promise.all([
+    gatewayPodsReady('source', traffic.source),
+    gatewayPodsReady('target', traffic.target),
+  ]);
+  add([source.item, target.item]);
 
   const comparedPorts = new Set<string>();
-  for (const lb of traffic.loadBalancers) {
+  for (const [index, lb] of traffic.loadBalancers.entries()) {
     const client = clbClient(lb.region);
-    const source = serviceRef(traffic.source, lb.sourceService);
-    const target = serviceRef(traffic.target, lb.targetService);
-    add(await clbReusable(client, lb));
-    add(await listenersCovered(client, lb));
-    add(await annotationsInPlace('source', source, lb, '100'));
-    add(await annotationsInPlace('target', target, lb, '0'));
-    const pair = `${source.namespace}/${source.service}→${target.namespace}/${target.service}`;
+    const fields = clbFields(traffic, index);
+    const sourceRef = serviceRef(traffic.source, lb.sourceService);
+    const targetRef = serviceRef(traffic.target, lb.targetService);
+    const reusable = await clbReusable(client, lb, fields);
+    add(reusable);
+    // The SLB API answered about this CLB: it exists, so annotations naming it may be proposed.
+    const confirmed = reusable.every((item) => item.status !== 'unchecked');
+    add(await listenersCovered(client, lb, fields));
+    add(await annotationsInPlace('source', sourceRef, lb, fields, '100', confirmed));
+    add(await annotationsInPlace('target', targetRef, lb, fields, '0', confirmed));
+    const pair = `${sourceRef.namespace}/${sourceRef.service}→${targetRef.namespace}/${targetRef.service}`;
     if (!comparedPorts.has(pair)) {
       comparedPorts.add(pair);
-      add(await portsMatch(source, target));
+      add(await portsMatch(sourceRef, targetRef));
     }
-    add(await targetBackendsHealthy(client, lb, targetIps));
+    add(await targetBackendsHealthy(client, lb, fields, target));
   }
+  add([sharesAsWeightsSay(plan, source, target)]);
   add(await gatewaysMigrated(traffic));
-  add(await routesAnswer(traffic, plan.routes));
+  add(await routesAnswer(plan.routes, source, target));
   return items;
 }
