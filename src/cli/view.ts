@@ -29,7 +29,9 @@ export function soakRemainingMs(soak: NonNullable<MigrationStatus['soak']>, now:
 /**
  * The workflow learns the analysis only when the activity returns; while a step soaks, the
  * activity's heartbeat holds newer samples. Per check the later sample wins. The share of the soak
- * covered by data is the workflow's to judge; the overlay keeps what the workflow last said.
+ * covered by data is the workflow's to judge; the overlay keeps what the workflow last said. A soak
+ * passes only once it ends, so until the workflow has judged, a passing heartbeat reads "running";
+ * a failing check or a breach shows at once.
  */
 export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSummary | undefined): MigrationStatus {
   if (!heartbeat) return status;
@@ -43,13 +45,15 @@ export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSumm
   const times = [...merged.map((sample) => sample.at), ...(known ? [known.updatedAt] : [])];
   const newest = times.reduce((latest, at) => (Date.parse(at) > Date.parse(latest) ? at : latest), times[0] ?? '');
   const heartbeatIsNewer = heartbeat.evaluations >= (known?.evaluations ?? 0);
+  const judged = known !== null && known.verdict !== 'running';
+  const live = heartbeat.verdict === 'pass' && !judged ? 'running' : heartbeat.verdict;
   const breach = heartbeat.breach;
   const breachKnown = breach && status.breaches.some((b) => b.check === breach.check && b.at === breach.at);
   return {
     ...status,
     analysis: {
       step: status.stepIndex,
-      verdict: heartbeatIsNewer || !known ? heartbeat.verdict : known.verdict,
+      verdict: heartbeatIsNewer || !known ? live : known.verdict,
       evaluations: Math.max(heartbeat.evaluations, known?.evaluations ?? 0),
       dataCoverage: known?.dataCoverage ?? 0,
       samples: merged,

@@ -452,6 +452,20 @@ describe('view', () => {
     expect(overlayAnalysis(status, undefined)).toBe(status);
   });
 
+  it('reads "running" for a passing heartbeat until the workflow judges the soak, with no coverage figure', () => {
+    const status = soakingStatus();
+    const running = { ...status, analysis: status.analysis && { ...status.analysis, verdict: 'running' as const } };
+    const overlaid = overlayAnalysis(running, {
+      verdict: 'pass',
+      evaluations: 130,
+      evaluationsWithData: 130,
+      samples: [],
+    });
+    expect(overlaid.analysis?.verdict).toBe('running');
+    expect(overlaid.analysis?.evaluations).toBe(130);
+    expect(formatStatus(runningView(overlaid), NOW)).not.toMatch(/data for/);
+  });
+
   it('adds a breach the workflow has not recorded yet, once', () => {
     const status = soakingStatus();
     const known = status.breaches[0];
