@@ -29,6 +29,7 @@ interface DemoOptions {
   rps: number;
   temporalPort: number;
   uiPort: number;
+  exit?: boolean;
 }
 
 const program = new Command('demo')
@@ -48,6 +49,7 @@ const program = new Command('demo')
   .option('--chart <path>', 'where the SVG chart goes (default: the report path with .svg)')
   .option('--soak <seconds>', 'soak of each phase', (value) => Number(value), 20)
   .option('--rps <n>', 'requests per second of the load generator', (value) => Number(value), 200)
+  .option('--exit', 'stop the server at the end instead of keeping it up for a look (the default without a terminal)')
   .option('--temporal-port <port>', 'the dev server frontend port', (value) => Number(value), 7233)
   .option('--ui-port <port>', 'the Temporal Web UI port', (value) => Number(value), 8233);
 
@@ -63,7 +65,10 @@ async function main(options: DemoOptions): Promise<number> {
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step().catch(() => {});
   };
+  // At the end the demo waits for Ctrl-C, which then stops everything; before that it interrupts the run.
+  let endWait: (() => void) | undefined;
   process.once('SIGINT', () => {
+    if (endWait) return endWait();
     say('\ninterrupted: stopping the worker, the lab and the server');
     void cleanup().then(() => process.exit(130));
   });
@@ -135,6 +140,16 @@ async function main(options: DemoOptions): Promise<number> {
     for (const line of summary) say(line);
     say(`report: ${reportPath}`);
     say(`chart:  ${chartPath}`);
+    // Someone at a terminal may want to look at the migration after it ended: keep the server and worker.
+    if (!options.exit && process.stdout.isTTY) {
+      say('');
+      say(`the server stays up for a look: npm run gateshift -- status ${id}`);
+      if (server.uiUrl) say(`  the Web UI: ${server.uiUrl}/namespaces/default/workflows/${id}`);
+      say('Ctrl-C stops the worker, the lab and the server.');
+      await new Promise<void>((resolveWait) => {
+        endWait = resolveWait;
+      });
+    }
     const expected = options.scenario === 'breach' ? 'rolled-back' : 'completed';
     return report.result === expected ? 0 : 1;
   } finally {

@@ -24,7 +24,7 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
 }
 
-export function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
+function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
   return [
     `waiting for ${waitingFor}. Approve with any of:`,
     `  npm run gateshift -- approve ${id}`,
@@ -33,6 +33,28 @@ export function approvalHelp(id: string, waitingFor: string, uiUrl: string | und
       ? [`  the Web UI: ${uiUrl}/namespaces/default/workflows/${id}, Send a Signal "approve" with {"by":"you"}`]
       : []),
   ].join('\n');
+}
+
+const REMIND_EVERY_MS = 15_000;
+
+/**
+ * The demo's approval hints: the whole help when a gate opens, then one reminder line every 15 s while
+ * it waits, so that the help never scrolls away under the status lines for good.
+ */
+export function approvalHints(uiUrl: string | undefined): (status: MigrationStatus, now: number) => string | undefined {
+  let gate = '';
+  let shownAt = 0;
+  return (status, now) => {
+    if (status.state !== 'waiting-approval' || !status.waitingFor) return undefined;
+    if (gate !== status.waitingFor) {
+      gate = status.waitingFor;
+      shownAt = now;
+      return approvalHelp(status.migrationId, status.waitingFor, uiUrl);
+    }
+    if (now - shownAt < REMIND_EVERY_MS) return undefined;
+    shownAt = now;
+    return `still waiting for ${status.waitingFor}: npm run gateshift -- approve ${status.migrationId}`;
+  };
 }
 
 export async function trackProgress(options: {
@@ -50,7 +72,7 @@ export async function trackProgress(options: {
   const phases: PhaseWindow[] = [];
   const progress: DemoProgress = { phases };
   let open: PhaseWindow | undefined;
-  let helpShownFor = '';
+  const hint = approvalHints(options.uiUrl);
   let lastLine = 0;
   const close = (at: number) => {
     if (open) open.to = at;
@@ -91,15 +113,8 @@ export async function trackProgress(options: {
     const rollbackWrite = status.writes.find((write) => write.purpose === 'rollback');
     if (rollbackWrite) progress.rollbackAppliedAt ??= Date.parse(rollbackWrite.at);
 
-    if (
-      status.state === 'waiting-approval' &&
-      !options.autoApprove &&
-      status.waitingFor &&
-      helpShownFor !== status.waitingFor
-    ) {
-      helpShownFor = status.waitingFor;
-      print(approvalHelp(status.migrationId, status.waitingFor, options.uiUrl));
-    }
+    const help = options.autoApprove ? undefined : hint(status, now);
+    if (help) print(help);
     if (now - lastLine >= 1000 || FINISHED.includes(status.state)) {
       lastLine = now;
       const record = lab.load?.snapshot();

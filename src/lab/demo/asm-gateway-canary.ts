@@ -10,7 +10,7 @@ import type { Lab } from '../index.js';
 import { labCanaryInput } from '../input.js';
 import { summarize } from '../load/index.js';
 import { ASM_VERSIONS } from '../names.js';
-import { approvalHelp } from '../progress.js';
+import { approvalHints } from '../progress.js';
 import { errorCounts } from '../report.js';
 import type { DemoDriver, FollowContext } from './driver.js';
 
@@ -51,7 +51,7 @@ async function follow(context: FollowContext): Promise<Progress> {
   const progress: Progress = { steps: [], points: [], startedAt };
   const history: Record<string, number>[] = [lab.servedByVersion()];
   let open: { window: StepWindow; served: Record<string, number> } | undefined;
-  let helpShownFor = '';
+  const hint = approvalHints(context.uiUrl);
   let lastSecond = 0;
   const closeStep = (now: number) => {
     if (!open) return;
@@ -83,15 +83,8 @@ async function follow(context: FollowContext): Promise<Progress> {
       print(`>>> fault injected: the canary (version ${NEW}) answers 30% of requests with 503`);
     }
     if (status.breaches[0]) progress.breachDetectedAt ??= Date.parse(status.breaches[0].at);
-    if (
-      !context.autoApprove &&
-      status.state === 'waiting-approval' &&
-      status.waitingFor &&
-      helpShownFor !== status.waitingFor
-    ) {
-      helpShownFor = status.waitingFor;
-      print(approvalHelp(status.migrationId, status.waitingFor, context.uiUrl));
-    }
+    const help = context.autoApprove ? undefined : hint(status, now);
+    if (help) print(help);
     if (now - lastSecond >= 1000 || isTerminal(status.state)) {
       lastSecond = now;
       const served = lab.servedByVersion();
