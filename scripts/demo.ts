@@ -79,6 +79,8 @@ async function main(options: DemoOptions): Promise<number> {
       port: options.temporalPort,
       uiPort: options.uiPort,
       dbFile: join(dir, 'temporal.db'),
+      // The server's own banner and logs stay out of the demo's output; its address is said below.
+      quiet: true,
     });
     cleanups.push(() => server.stop());
     say(`Temporal dev server on ${server.address}, Web UI ${server.uiUrl ?? '(none)'}`);
@@ -119,8 +121,11 @@ async function main(options: DemoOptions): Promise<number> {
       print: say,
     });
     let outcome: Outcome;
+    let rollback: MigrationResult['rollback'];
     try {
-      outcome = ((await handle.result()) as MigrationResult).outcome;
+      const result = (await handle.result()) as MigrationResult;
+      outcome = result.outcome;
+      rollback = result.rollback;
     } catch (error) {
       if (!(error instanceof WorkflowFailedError)) throw error;
       say(`migration failed: ${error.cause?.message ?? error.message}`);
@@ -138,6 +143,7 @@ async function main(options: DemoOptions): Promise<number> {
     writeFileSync(chartPath, chart);
     say('');
     for (const line of summary) say(line);
+    if (rollback) say(`  rolled back by ${rollback.by} at ${rollback.at}: ${rollback.reason}`);
     say(`report: ${reportPath}`);
     say(`chart:  ${chartPath}`);
     // Someone at a terminal may want to look at the migration after it ended: keep the server and worker.

@@ -24,6 +24,8 @@ export interface DemoReport {
   scenario: string;
   totalRequests: number;
   failedRequests: number;
+  /** The failed requests by cause: a transport error (timeout, ECONNRESET, …) or a 5xx before any fault. */
+  failedByCause: Record<string, number>;
   injectedErrors: number;
   phases: {
     index: number;
@@ -59,7 +61,7 @@ export function serverErrors(counts: Pick<Counts, 'byStatus'>): number {
 export function errorCounts(
   record: LoadRecord,
   faultInjectedAt?: number,
-): { injectedErrors: number; failedRequests: number } {
+): Pick<DemoReport, 'injectedErrors' | 'failedRequests' | 'failedByCause'> {
   const faultSecond = faultInjectedAt === undefined ? Number.POSITIVE_INFINITY : Math.floor(faultInjectedAt / 1000);
   let injectedErrors = 0;
   let otherErrors = 0;
@@ -67,7 +69,20 @@ export function errorCounts(
     if (second.second >= faultSecond) injectedErrors += serverErrors(second);
     else otherErrors += serverErrors(second);
   }
-  return { injectedErrors, failedRequests: sum(record.totals.transportErrors) + otherErrors };
+  const failedByCause = { ...record.totals.transportErrors };
+  if (otherErrors > 0) failedByCause['5xx before any fault'] = otherErrors;
+  return { injectedErrors, failedRequests: sum(record.totals.transportErrors) + otherErrors, failedByCause };
+}
+
+/** The demo's first summary line: how it ended, the requests, the failures by cause and the injected errors. */
+export function resultLine(
+  report: Pick<DemoReport, 'result' | 'totalRequests' | 'injectedErrors' | 'failedRequests' | 'failedByCause'>,
+): string {
+  const causes = Object.entries(report.failedByCause)
+    .map(([cause, count]) => `${cause} ${count}`)
+    .join(', ');
+  const failed = `${report.failedRequests} failed${causes ? ` (${causes})` : ''}`;
+  return `result: ${report.result}; ${report.totalRequests} requests, ${failed}, ${report.injectedErrors} injected errors`;
 }
 
 /** The first second after which no request reached the target, at or after `since`. */
@@ -90,7 +105,6 @@ export function buildReport(input: {
   breach?: BreachTimes;
 }): DemoReport {
   const { record, breach } = input;
-  const { injectedErrors, failedRequests } = errorCounts(record, breach?.faultInjectedAt);
   const phases = input.phases.map((phase) => {
     // Only seconds wholly inside the window: the requests of a second sent across a boundary are left out.
     const window = summarize(record, Math.ceil(phase.from / 1000), Math.floor(phase.to / 1000));
@@ -108,8 +122,7 @@ export function buildReport(input: {
     result: input.result,
     scenario: input.scenario,
     totalRequests: record.totals.requests,
-    failedRequests,
-    injectedErrors,
+    ...errorCounts(record, breach?.faultInjectedAt),
     phases,
   };
   if (breach) {

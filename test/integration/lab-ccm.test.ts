@@ -152,8 +152,12 @@ describe('lab CCM', () => {
       for (const backend of backends) expect(slb.healthOf(backend)).toBe('normal');
     }
     expect(slb.loadBalancers.get(clb.id)?.tags.get('kubernetes.reused.by.user')).toBe('true');
-    const ensured = (await eventsOf('gw-weights')).filter((event) => event.reason === 'EnsuredLoadBalancer');
-    expect(ensured.length).toBeGreaterThanOrEqual(1);
+    // The CCM posts its Event after the write that the weights above show: it may land a moment later.
+    const ensured = await vi.waitFor(async () => {
+      const events = (await eventsOf('gw-weights')).filter((event) => event.reason === 'EnsuredLoadBalancer');
+      expect(events.length).toBeGreaterThanOrEqual(1);
+      return events;
+    }, WAIT);
     expect(ensured[0]).toMatchObject({ type: 'Normal', source: { component: 'cloud-controller-manager' } });
     // A pass that changes nothing posts nothing.
     await ccm?.reconcileNow();

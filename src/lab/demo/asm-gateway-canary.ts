@@ -11,7 +11,7 @@ import { labCanaryInput } from '../input.js';
 import { summarize } from '../load/index.js';
 import { ASM_VERSIONS } from '../names.js';
 import { approvalHints } from '../progress.js';
-import { errorCounts } from '../report.js';
+import { errorCounts, resultLine } from '../report.js';
 import type { DemoDriver, FollowContext } from './driver.js';
 
 const NEW = ASM_VERSIONS.controlPlane;
@@ -120,15 +120,13 @@ export const asmGatewayCanaryDemo: DemoDriver<Progress> = {
   follow,
   clearFaults: (lab: Lab) => lab.faults.set({ versionErrorRatio: null }),
   async end({ outcome, scenario, record, progress }) {
-    const { injectedErrors, failedRequests } = errorCounts(record, progress.faultInjectedAt);
     const total = (served: Record<string, number>) => Object.values(served).reduce((a, b) => a + b, 0);
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
     const report = {
       result: outcome,
       scenario,
       totalRequests: record.totals.requests,
-      failedRequests,
-      injectedErrors,
+      ...errorCounts(record, progress.faultInjectedAt),
       steps: progress.steps.map((step) => ({
         index: step.index,
         label: step.label,
@@ -161,7 +159,7 @@ export const asmGatewayCanaryDemo: DemoDriver<Progress> = {
       marks,
     });
     const summary = [
-      `result: ${report.result}; ${report.totalRequests} requests, ${report.failedRequests} failed, ${report.injectedErrors} injected errors`,
+      resultLine(report),
       ...report.steps.map(
         (step) =>
           `  ${step.label}: ${step.seconds ?? '-'} s, served by version ${

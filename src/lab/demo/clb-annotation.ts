@@ -4,7 +4,7 @@ import { failurePoints, gatewayPoints, renderChart, sinceStart } from '../chart.
 import { labMigrationInput } from '../input.js';
 import { TARGET_GATEWAY } from '../names.js';
 import { type DemoProgress, trackProgress } from '../progress.js';
-import { type BreachTimes, buildReport } from '../report.js';
+import { type BreachTimes, buildReport, resultLine } from '../report.js';
 import type { DemoDriver } from './driver.js';
 
 type Progress = DemoProgress & { breach?: BreachTimes };
@@ -56,7 +56,7 @@ export const clbAnnotationDemo: DemoDriver<Progress> = {
       })),
     });
     const summary = [
-      `result: ${report.result}; ${report.totalRequests} requests, ${report.failedRequests} failed, ${report.injectedErrors} injected errors`,
+      resultLine(report),
       ...report.phases.map(
         (phase) =>
           `  phase ${phase.index} ${phase.sourceWeight}/${phase.targetWeight}: effective target share ${phase.effectiveTargetShare ?? '-'}%, observed ${phase.observedTargetShare ?? '-'}% over ${phase.requests} requests`,
