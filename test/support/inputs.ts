@@ -7,17 +7,24 @@ export type ClbInput = Omit<MigrationInput, 'traffic'> & {
   traffic: Extract<MigrationInput['traffic'], { kind: 'clb-annotation' }>;
 };
 
+/** The source and target gateways of the ASM procedure in istio-system, fresh objects on each call. */
+export function bookinfoGateways() {
+  return {
+    source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
+    target: {
+      namespace: 'istio-system',
+      service: 'istio-ingressgateway-asm',
+      selector: { istio: 'ingressgateway-asm' },
+    },
+  };
+}
+
 export function lbInput(ids: string[] = ['lb-test1'], phases?: MigrationInput['phases']): ClbInput {
   return {
     title: 'istio → asm',
     traffic: {
       kind: 'clb-annotation',
-      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-      target: {
-        namespace: 'istio-system',
-        service: 'istio-ingressgateway-asm',
-        selector: { istio: 'ingressgateway-asm' },
-      },
+      ...bookinfoGateways(),
       loadBalancers: ids.map((id, i) => ({
         id,
         region: 'cn-hangzhou',

@@ -11,6 +11,7 @@ import {
   type MigrationPlan,
   shiftSteps,
 } from '../../src/plan/index.js';
+import { bookinfoGateways } from '../support/inputs.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -55,12 +56,7 @@ const validInput: fc.Arbitrary<JsonObject> = fc
     const input: JsonObject = {
       traffic: {
         kind: 'clb-annotation',
-        source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-        target: {
-          namespace: 'istio-system',
-          service: 'istio-ingressgateway-asm',
-          selector: { istio: 'ingressgateway-asm' },
-        },
+        ...bookinfoGateways(),
         loadBalancers: groups.map((ports, i) => ({
           id: `lb-bp1clb${i}`,
           region: 'cn-hangzhou',

@@ -7,6 +7,7 @@ import {
   type MigrationPlan,
   shiftSteps,
 } from '../../src/plan/index.js';
+import { bookinfoGateways } from '../support/inputs.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the table writes deliberately malformed values
 type Raw = any;
@@ -15,12 +16,7 @@ function valid(): Raw {
   return {
     traffic: {
       kind: 'clb-annotation',
-      source: { namespace: 'istio-system', service: 'istio-ingressgateway', selector: { istio: 'ingressgateway' } },
-      target: {
-        namespace: 'istio-system',
-        service: 'istio-ingressgateway-asm',
-        selector: { istio: 'ingressgateway-asm' },
-      },
+      ...bookinfoGateways(),
       loadBalancers: [
         {
           id: 'lb-bp1onpskfeceg',
