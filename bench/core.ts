@@ -80,7 +80,8 @@ async function approveToWrite(codePath: string): Promise<number[]> {
 }
 
 async function defaultPlanEvents(codePath: string): Promise<number> {
-  const env = await startTestServer();
+  const server = await startTestServer();
+  const { env } = server;
   try {
     const world = new FakeWorld();
     const worker = await Worker.create({
@@ -108,7 +109,7 @@ async function defaultPlanEvents(codePath: string): Promise<number> {
       return (await handle.fetchHistory()).events?.length ?? 0;
     });
   } finally {
-    await env.teardown();
+    await server.teardown();
   }
 }
 

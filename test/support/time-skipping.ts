@@ -8,10 +8,18 @@
 // time while an activity runs: the activity times out, is retried for real minutes later, and a test
 // that took a second takes minutes. Seen here: an env.sleep(10h) begun while a 150 s activity ran
 // skipped the 10 h at once after the "excess pings" close and timed the activity out.
+//
+// The server is started here, not by the SDK: the SDK gives a JVM 5 s to listen, and on this 2-core
+// machine under load (six test files starting their servers at once) it took longer, failing every file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTestServer } from '../../scripts/tools/test-server.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
+import { freePort } from '../../src/ports.js';
 
 const KEEPALIVE_THE_TEST_SERVER_ACCEPTS = {
   'grpc.keepalive_time_ms': 6 * 60_000,
@@ -20,7 +28,8 @@ const KEEPALIVE_THE_TEST_SERVER_ACCEPTS = {
 };
 
 interface CreateOptions {
-  server: { type: 'time-skipping'; executable: { type: 'existing-path'; path: string } };
+  server: { type: 'existing' };
+  address: string;
   supportsTimeSkipping: true;
   connectionOptions: { channelArgs: Record<string, number> };
 }
@@ -45,20 +54,76 @@ const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KeywordList: INDEXED.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** How long a JVM may take to listen: it starts in about a second on an idle machine. */
+const LISTEN_WITHIN_MS = 60_000;
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function untilListening(server: ChildProcess, port: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + LISTEN_WITHIN_MS;
+  while (!(await accepts(port))) {
+    if (server.exitCode !== null || server.signalCode !== null)
+      throw new Error(`the Temporal test server exited before listening on ${port}: ${output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`the Temporal test server did not listen on ${port} within ${LISTEN_WITHIN_MS} ms: ${output()}`);
+    await delay(100);
+  }
+}
+
+export interface TimeSkippingServer {
+  env: TestWorkflowEnvironment;
+  /** Closes the connections and stops the server. */
+  teardown(): Promise<void>;
+}
+
 /** The time-skipping server with gateshift's search attributes registered (it has none of its own). */
-export async function startTestServer(): Promise<TestWorkflowEnvironment> {
+export async function startTestServer(): Promise<TimeSkippingServer> {
   const path = findTestServer();
   if (!path) throw new Error('the Temporal test server is not installed: run `npm run setup`');
-  const env = await createEnvironment({
-    server: { type: 'time-skipping', executable: { type: 'existing-path', path } },
-    supportsTimeSkipping: true,
-    connectionOptions: { channelArgs: KEEPALIVE_THE_TEST_SERVER_ACCEPTS },
+  const port = await freePort();
+  // The launcher execs the JVM, so a signal to this child reaches the server itself.
+  const server = spawn(path, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
   });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, TYPES[type] as number]),
-    ),
-  });
-  return env;
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    server.kill('SIGKILL');
+    await once(server, 'exit');
+  };
+  try {
+    await untilListening(server, port, () => stderr.trim() || '(no output)');
+    const env = await createEnvironment({
+      server: { type: 'existing' },
+      address: `127.0.0.1:${port}`,
+      supportsTimeSkipping: true,
+      connectionOptions: { channelArgs: KEEPALIVE_THE_TEST_SERVER_ACCEPTS },
+    });
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(
+        Object.entries(SEARCH_ATTRIBUTE_TYPES).map(([name, type]) => [name, TYPES[type] as number]),
+      ),
+    });
+    return {
+      env,
+      async teardown() {
+        await env.teardown();
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

@@ -11,21 +11,21 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { approveUpdate, MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
 import { isTerminal, type MigrationResult, type MigrationStatus } from '../../src/api/status.js';
 import type { MigrationInput } from '../../src/plan/index.js';
-import { startTestServer } from '../support/time-skipping.js';
+import { startTestServer, type TimeSkippingServer } from '../support/time-skipping.js';
 import { FakeWorld } from './fake-world.js';
 
 /** One time-skipping server for the test file: started before its tests, torn down after them. */
 export function useTestServer(): () => TestWorkflowEnvironment {
-  let env: TestWorkflowEnvironment | undefined;
+  let server: TimeSkippingServer | undefined;
   beforeAll(async () => {
-    env = await startTestServer();
+    server = await startTestServer();
   });
   afterAll(async () => {
-    await env?.teardown();
+    await server?.teardown();
   });
   return () => {
-    if (!env) throw new Error('the test server has not started');
-    return env;
+    if (!server) throw new Error('the test server has not started');
+    return server.env;
   };
 }
 
