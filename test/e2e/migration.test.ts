@@ -2,12 +2,12 @@
 // against the Temporal dev server, with only the lab's endpoints and keys in its environment.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, ServiceError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
 import { findTemporalCli } from '../../scripts/tools/temporal-cli.js';
 import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
-import type { MigrationResult } from '../../src/api/status.js';
+import type { MigrationResult, MigrationStatus } from '../../src/api/status.js';
 import { type Lab, startLab } from '../../src/lab/index.js';
 import { labMigrationInput } from '../../src/lab/input.js';
 import { summarize } from '../../src/lab/load/index.js';
@@ -55,6 +55,20 @@ afterAll(async () => {
   await lab?.stop();
   await server?.stop();
 });
+
+/** gRPC's FAILED_PRECONDITION: the server's answer to a query while no worker polls the task queue. */
+const NO_POLLER = 9;
+
+/** The status, or undefined while no worker polls (one was just killed and the next is starting). */
+async function statusWhilePolled(handle: WorkflowHandle): Promise<MigrationStatus | undefined> {
+  try {
+    return await handle.query(statusQuery);
+  } catch (error) {
+    const code = error instanceof ServiceError ? (error.cause as { code?: number } | undefined)?.code : undefined;
+    if (code === NO_POLLER) return undefined;
+    throw error;
+  }
+}
 
 describe('the lab migration', () => {
   it('stops at the pre-flight, before any weight moves, when a route is missing on the target', async () => {
@@ -130,7 +144,11 @@ describe('the lab migration', () => {
     let killed = false;
     let approved = '';
     for (;;) {
-      const status = await handle.query(statusQuery);
+      const status = await statusWhilePolled(handle);
+      if (!status) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
       if (['completed', 'rolled-back', 'failed'].includes(status.state)) break;
       if (status.state === 'waiting-approval' && status.waitingFor !== approved) {
         approved = status.waitingFor ?? '';
