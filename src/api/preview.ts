@@ -2,8 +2,9 @@
 // on which resource (from the driver's pure half), whether it waits for a human, and for each phase the
 // share every resource will apply given what runs today, next to the pre-flight. Nothing is written.
 
-import type { ResourceWrite } from '../plan/drivers/driver.js';
-import { PLAN_DRIVERS } from '../plan/drivers/index.js';
+import type { z } from 'zod';
+import type { PlanDriver, ResourceWrite } from '../plan/drivers/driver.js';
+import { PLAN_DRIVERS, type TrafficPlan } from '../plan/drivers/index.js';
 import { gateApproval } from '../plan/gate.js';
 import type { MigrationPlan } from '../plan/plan.js';
 import { type ApprovalMode, type StepKind, shiftSteps, stepLabel } from '../plan/steps.js';
@@ -60,7 +61,8 @@ export interface PlanPreview {
 
 /** The preview of a validated plan from what was read; pure. */
 export function planPreview(plan: MigrationPlan, readings: PreviewReadings): PlanPreview {
-  const driver = PLAN_DRIVERS[plan.kind];
+  // The registry is keyed by the plan's kind, so this driver made this traffic.
+  const driver = PLAN_DRIVERS[plan.kind] as unknown as PlanDriver<z.ZodObject, TrafficPlan>;
   const shifts = shiftSteps(plan.steps);
   const sharesOf = new Map(readings.shares?.map((entry) => [entry.step, entry.observations]));
   const first = readings.shares?.[0]?.observations ?? [];
@@ -73,12 +75,7 @@ export function planPreview(plan: MigrationPlan, readings: PreviewReadings): Pla
     sharesUnknown: readings.sharesUnknown,
     steps: plan.steps.map((step) => {
       const before = shifts.filter((shift) => shift.index < step.index).at(-1)?.weights ?? plan.restore;
-      // The registry is keyed by the plan's kind, so this driver made this traffic.
-      const writes = (driver.writes as (t: unknown, s: typeof step, b: SideWeights | null) => ResourceWrite[])(
-        plan.traffic,
-        step,
-        before,
-      );
+      const writes = driver.writes(plan.traffic, step, before);
       const observations = sharesOf.get(step.index);
       return {
         index: step.index,

@@ -23,7 +23,7 @@ export interface PlanOptions {
   noWorkerMs?: number;
 }
 
-/** Runs the preview of `raw` on the worker; the preview, or the exit code and the lines saying why not. */
+/** Runs the preview of `raw` on the worker; throws CliExit (exit 1) when no worker runs it or it fails. */
 export async function runPreview(
   client: Client,
   raw: unknown,
@@ -56,7 +56,7 @@ export async function runPreview(
 export async function planCommand(file: string, options: PlanOptions & { id?: string }): Promise<void> {
   const raw = await readInputFile(file);
   const plan = validateInput(raw);
-  const workflowId = options.id ?? defaultWorkflowId(plan, new Date()).replace(/^gateshift-/, 'gateshift-preview-');
+  const workflowId = options.id ?? defaultWorkflowId(plan, new Date(), 'gateshift-preview');
   const preview = await withClient((client) => runPreview(client, raw, plan, workflowId, options.noWorkerMs));
   process.stdout.write(
     options.json ? `${JSON.stringify(preview, null, 2)}\n` : `${previewLines(preview).join('\n')}\n`,

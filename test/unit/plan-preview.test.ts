@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type PreviewReadings, planPreview } from '../../src/api/preview.js';
 import type { Observation } from '../../src/api/records.js';
 import { previewLines } from '../../src/cli/plan-text.js';
+import { defaultWorkflowId } from '../../src/cli/start.js';
 import { buildPlan, expectedShares, type SideWeights, shiftSteps } from '../../src/plan/index.js';
 import { renderPreview } from '../../workflows/render-preview.js';
 import { lbInput } from '../support/inputs.js';
@@ -94,6 +95,12 @@ describe('the preview of a CLB plan', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}FAIL +\[clb\/lb-a\] CLB reusable: tagged$/));
     expect(lines).toContainEqual(expect.stringMatching(/fix: untag it$/));
     expect(lines.at(-1)).toMatch(/^blocked: /);
+  });
+
+  it('runs as a workflow named after the plan, told apart from a migration', () => {
+    expect(defaultWorkflowId(plan, new Date('2025-06-01T12:00:00Z'), 'gateshift-preview')).toBe(
+      'gateshift-preview-clb-lb-a-20250601-120000',
+    );
   });
 
   it('shows the same in the Web UI details, weights as code spans', () => {
