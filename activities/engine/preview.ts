@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import type { PreviewReadings } from '../../src/api/preview.js';
 import { shiftSteps, type TrafficPlan } from '../../src/plan/index.js';
+import { explainUnchecked } from '../checklist-causes.js';
 import type { PreviewRequest } from '../contracts.js';
 import { type DriverRegistry, driverFor } from '../drivers/index.js';
 
@@ -25,7 +26,8 @@ export function previewActivity(drivers: DriverRegistry) {
       }
       return { preflight, shares };
     } catch (error) {
-      return { preflight, sharesUnknown: error instanceof Error ? error.message : String(error) };
+      // In the pre-flight's words (no kubeconfig, no credentials, a CLB that does not exist, …).
+      return { preflight, sharesUnknown: explainUnchecked(error).why };
     }
   };
 }

@@ -93,6 +93,7 @@ describe('gateshift plan against the lab', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^preflight: .*checks could run/m);
     expect(stdout).toContain('lb-bp1onpskfeceg');
+    expect(stdout).toMatch(/^shares unknown: vServer group rsp-bp1r4xk8a .*does not exist/m);
     expect(stdout.trim().split('\n').at(-1)).toMatch(/^blocked: /);
     expect(await worldState()).toEqual(before);
   });
