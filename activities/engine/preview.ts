@@ -1,5 +1,5 @@
 // What the preview of a plan reads, and only reads: the driver's pre-flight, and for each phase what
-// every resource would apply at its weights given the pods and nodes of today (the router's own
+// every resource would apply at its weights given the backends it has today (the router's own
 // observation, so the arithmetic is the one verification holds the data plane to).
 import { Context } from '@temporalio/activity';
 import type { PreviewReadings } from '../../src/api/preview.js';

@@ -1,7 +1,6 @@
 // The preview of a plan (`gateshift plan`, the `preview` workflow): the steps in order, what each writes
 // on which resource (from the driver's pure half), whether it waits for a human, and for each phase the
 // share every resource will apply given what runs today, next to the pre-flight. Nothing is written.
-
 import type { z } from 'zod';
 import type { PlanDriver, ResourceWrite } from '../plan/drivers/driver.js';
 import { PLAN_DRIVERS, type TrafficPlan } from '../plan/drivers/index.js';
@@ -15,8 +14,8 @@ import type { ChecklistItem, Observation, ObservationPart } from './records.js';
 export interface PreviewReadings {
   preflight: { ok: boolean; items: ChecklistItem[] };
   /**
-   * For each shift step (by index), what every resource would apply at its weights given the pods and
-   * nodes of today; absent for a driver that moves no weights, or when they could not be read.
+   * For each shift step (by index), what every resource would apply at its weights given the backends it
+   * has today; absent for a driver that moves no weights, or when they could not be read.
    */
   shares?: { step: number; observations: Observation[] }[];
   /** Why the shares could not be read. */
