@@ -2,6 +2,7 @@
 // given absolute desired state, writes it, reads it back, and returns what it read, so a retry or a
 // re-run after a crash has the same result. No request carries a credential: the worker holds them.
 // A request names its driver through `traffic.kind`; the activity hands it to that driver's half.
+import type { PreviewReadings } from '../src/api/preview.js';
 import type { AnalysisSummary, ChecklistItem, Observation, WeightWrite } from '../src/api/records.js';
 import type { NotifyEvent } from '../src/notify/message.js';
 import type { NotifyConfig, NotifyFormat } from '../src/notify/schema.js';
@@ -22,6 +23,12 @@ export interface PreflightRequest {
 export interface PreflightReport {
   ok: boolean;
   items: ChecklistItem[];
+}
+
+/** A plan to preview: read-only, nothing is written. */
+export interface PreviewRequest {
+  migrationId: string;
+  plan: MigrationPlan;
 }
 
 export interface WeightsRequest extends DriverRequest {
@@ -116,6 +123,8 @@ export interface NotifyResult {
  */
 export interface MigrationActivities {
   preflight(request: PreflightRequest): Promise<PreflightReport>;
+  /** The pre-flight and the shares each phase would give, for a preview; writes nothing. */
+  readPreview(request: PreviewRequest): Promise<PreviewReadings>;
   setWeights(request: WeightsRequest): Promise<AppliedWeights>;
   verifyWeights(request: VerifyRequest): Promise<VerifyResult>;
   /** Runs a driver's action (an undo is an action too); idempotent. */

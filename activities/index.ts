@@ -9,6 +9,7 @@ import type { MigrationActivities } from './contracts.js';
 import { createDrivers, type DriverRegistry } from './drivers/index.js';
 import { describeLockHolder } from './engine/lock-holder.js';
 import { preflightActivity } from './engine/preflight.js';
+import { previewActivity } from './engine/preview.js';
 import { stepActivities } from './engine/steps.js';
 import { weightActivities } from './engine/weights.js';
 import { createNotifyActivities } from './notify/index.js';
@@ -17,6 +18,7 @@ import { createNotifyActivities } from './notify/index.js';
 export function activitiesFor(drivers: DriverRegistry): MigrationActivities {
   return {
     preflight: preflightActivity(drivers),
+    readPreview: previewActivity(drivers),
     ...weightActivities(drivers),
     ...stepActivities(drivers),
     analyze,

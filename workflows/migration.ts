@@ -6,8 +6,6 @@ import { checklistSummary, preflightFailure } from '../src/api/checklist.js';
 import { errorMessage, FAILURE, failure } from '../src/api/failures.js';
 import { SEARCH_ATTRIBUTES } from '../src/api/names.js';
 import type { MigrationResult } from '../src/api/status.js';
-import { InputError } from '../src/plan/input-error.js';
-import { buildPlan, type MigrationPlan } from '../src/plan/plan.js';
 import { type Activities, migrationActivities } from './activities.js';
 import { listenToControls } from './handlers.js';
 import { ResourceLocks } from './locks.js';
@@ -15,6 +13,7 @@ import { MigrationRun } from './run.js';
 import { resultOf } from './status.js';
 import { runStep } from './steps.js';
 import { unwind } from './unwind.js';
+import { validate } from './validate.js';
 
 export async function migration(raw: unknown): Promise<MigrationResult> {
   const plan = validate(raw);
@@ -49,19 +48,6 @@ async function finish(run: MigrationRun, locks: ResourceLocks, outcome: Migratio
   if (outcome === 'completed') run.tell('completed');
   await run.notifier.settled();
   return resultOf(run, outcome);
-}
-
-function validate(raw: unknown): MigrationPlan {
-  try {
-    return buildPlan(raw);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    throw failure(FAILURE.invalidInput, error.message, {
-      field: error.field,
-      problem: error.problem,
-      others: error.others,
-    });
-  }
 }
 
 async function forward(run: MigrationRun, acts: Activities): Promise<void> {

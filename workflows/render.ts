@@ -9,9 +9,9 @@ import { formatDuration } from '../src/plan/duration.js';
 
 const LAST_ACTIONS = 5;
 
-const code = (text: string) => `\`${text.replaceAll('`', "'")}\``;
+export const code = (text: string) => `\`${text.replaceAll('`', "'")}\``;
 /** Free text (reasons, messages) in a paragraph or a table cell: no markup, no line breaks. */
-const text = (value: string) => value.replace(/[\\`*_[\]<>|#]/g, '\\$&').replace(/\s*\n\s*/g, ' ');
+export const text = (value: string) => value.replace(/[\\`*_[\]<>|#]/g, '\\$&').replace(/\s*\n\s*/g, ' ');
 const shares = (weights: { source: number; target: number }) => code(`${weights.source}/${weights.target}`);
 
 function facts(status: MigrationStatus): string {

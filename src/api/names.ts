@@ -9,6 +9,8 @@ import type { ActionKind, MigrationState, MigrationStatus, RollbackReason } from
 export const TASK_QUEUE = 'gateshift';
 export const MIGRATION_WORKFLOW = 'migration';
 export const LOCK_WORKFLOW = 'resourceLock';
+/** Validates an input and previews its plan (pre-flight, writes, shares), writing nothing. */
+export const PREVIEW_WORKFLOW = 'preview';
 
 export interface ApproveInput {
   by: string;

@@ -22,7 +22,7 @@ export interface WaitOptions {
 /** A query needs a worker; without one it would wait for the whole RPC timeout. */
 const QUERY_DEADLINE_MS = 10_000;
 /** Started, task scheduled, started and completed: a worker has run the workflow's first task. */
-const FIRST_TASK_DONE = 4;
+export const FIRST_TASK_DONE = 4;
 
 export async function awaitPreflight(
   client: Client,

@@ -5,6 +5,7 @@ import { approve, approveAll, defaultUser, pause, resume, rollback, skipSoak } f
 import { CliExit } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { listCommand } from './list.js';
+import { planCommand } from './plan.js';
 import { startCommand } from './start.js';
 import { statusCommand, watchCommand } from './status.js';
 
@@ -30,6 +31,16 @@ program
   .option('--wait', 'wait for the end, not only the pre-flight; exit 0 completed, 1 failed, 3 rolled back')
   .option('--no-wait', 'return once started, without waiting for the locks and the pre-flight')
   .action(startCommand);
+
+program
+  .command('plan')
+  .description(
+    'validate a migration input and preview it on the worker, writing nothing: the pre-flight, every step with its writes and approval, and the share each CLB will apply in each phase; exit 0 ready, 1 blocked by the pre-flight, 2 bad input',
+  )
+  .argument('<file>', 'migration input file')
+  .option('--json', 'print the preview as JSON')
+  .option('--id <id>', 'workflow id of the preview (default: gateshift-preview-<first resource>-<UTC yyyymmdd-hhmmss>)')
+  .action(planCommand);
 
 program
   .command('approve')

@@ -25,10 +25,10 @@ export interface StartOptions {
   wait?: boolean;
 }
 
-/** `gateshift-<first resource, e.g. clb-lb-…>-<UTC yyyymmdd-hhmmss>` */
-export function defaultWorkflowId(plan: MigrationPlan, now: Date): string {
+/** `<prefix>-<first resource, e.g. clb-lb-…>-<UTC yyyymmdd-hhmmss>` */
+export function defaultWorkflowId(plan: MigrationPlan, now: Date, prefix = 'gateshift'): string {
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-  return `gateshift-${(plan.locks[0] ?? plan.kind).replaceAll('/', '-')}-${stamp}`;
+  return `${prefix}-${(plan.locks[0] ?? plan.kind).replaceAll('/', '-')}-${stamp}`;
 }
 
 function ended(outcome: { result?: MigrationResult; error?: unknown }, say: (line: string) => void): number {

@@ -1,13 +1,15 @@
 // The driver conformance suite: the same contract, run against every registered driver in its lab.
 // Writing weights and reading them back is idempotent; a retry after a crash in the middle of a write
 // ends where one clean write ends; a rollback restores the start state exactly; every action with an
-// undo can run twice to the same state and its undo restores the start state; a refused request or
+// undo can run twice to the same state and its undo restores the start state; its preview lists every
+// step with what it writes (on every resource, for a shift) and writes nothing; a refused request or
 // input writes nothing. A driver added to the registries without a lab here fails the typecheck.
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationActivities } from '../../activities/contracts.js';
 import { activitiesFor } from '../../activities/index.js';
 import { FAILURE } from '../../src/api/failures.js';
+import { planPreview } from '../../src/api/preview.js';
 import {
   type ActionStep,
   buildPlan,
@@ -15,6 +17,7 @@ import {
   InputError,
   PLAN_DRIVERS,
   type SideWeights,
+  stepLabel,
   type TrafficPlan,
 } from '../../src/plan/index.js';
 import { asmGatewayCanaryLab } from '../conformance/asm-gateway-canary-lab.js';
@@ -154,6 +157,25 @@ for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
           expect((await action(step.undo.action)).changes).toEqual([]);
         }
       });
+
+    it('previews every step of its plan with the writes of each shift and action, and writes nothing', async () => {
+      const initial = await world.snapshot();
+      const readings = await run(acts.readPreview, { migrationId: 'conformance', plan: world.plan });
+      const preview = planPreview(world.plan, readings);
+      expect(preview.steps.map((step) => step.label)).toEqual(world.plan.steps.map(stepLabel));
+      for (const step of preview.steps) {
+        const resources = [...new Set(step.writes.map((write) => write.resource))].sort();
+        if (step.kind === 'shift') {
+          expect(resources, `the writes of ${step.label}`).toEqual([...world.plan.locks].sort());
+          expect(step.shares?.map((share) => share.resource).sort(), `the shares of ${step.label}`).toEqual(
+            [...world.plan.locks].sort(),
+          );
+        } else if (step.kind === 'action') expect(resources, `the writes of ${step.label}`).not.toEqual([]);
+        else expect(step.writes, `${step.label} only waits, soaks or ends`).toEqual([]);
+      }
+      await world.settle();
+      expect(await world.snapshot()).toEqual(initial);
+    });
 
     it('writes nothing for a refused request or a refused input', async () => {
       const initial = await world.snapshot();

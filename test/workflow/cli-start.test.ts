@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { rollbackUpdate } from '../../src/api/names.js';
 import { startMigration as startFromCli } from '../../src/cli/start.js';
 import { buildPlan, type MigrationInput } from '../../src/plan/index.js';
-import { FakeWorld, lbInput, startMigration, useTestServer, waitFor, withWorker } from './harness.js';
+import { FakeWorld, type Handle, lbInput, startMigration, useTestServer, waitFor, withWorker } from './harness.js';
 
 const server = useTestServer();
 
@@ -25,8 +25,14 @@ async function start(input: MigrationInput, id: string, wait?: boolean, noWorker
   return { code, output: printed.join('\n') };
 }
 
+/**
+ * Rolls back once the migration waits at its next gate, with no activity in flight: the test server
+ * fails the workflow task that cancels an activity completing at that moment ("ACTIVITY_UNKNOWN"),
+ * which leaves the workflow stuck.
+ */
 async function rollBack(id: string) {
-  const handle = server().client.workflow.getHandle(id);
+  const handle = server().client.workflow.getHandle(id) as Handle;
+  await waitFor(handle, (s) => s.state === 'waiting-approval', 'the next gate');
   await handle.executeUpdate(rollbackUpdate, { args: [{ by: 'test', reason: 'end of test' }] });
   await handle.result();
 }

@@ -22,6 +22,7 @@ import { describeLockHolder } from '../../activities/engine/lock-holder.js';
 import { FAILURE, failure } from '../../src/api/failures.js';
 import type { MigrationSinks } from '../../src/api/names.js';
 import type { AnalysisSummary, Observation, WeightWrite } from '../../src/api/records.js';
+import { shiftSteps } from '../../src/plan/steps.js';
 import { expectedShares, type Side, type SideWeights, weightsProblem, writeOrder } from '../../src/plan/weights.js';
 
 export type Verdict = 'pass' | 'breach' | 'no-data';
@@ -230,6 +231,17 @@ export class FakeWorld {
       preflight: async () => {
         this.calls.push('preflight');
         return this.preflight;
+      },
+      readPreview: async ({ plan }) => {
+        this.calls.push('readPreview');
+        if (!plan.restore) return { preflight: this.preflight };
+        const shares = shiftSteps(plan.steps).map((step) => ({
+          step: step.index,
+          observations: resourcesOf(plan.traffic).map((resource) =>
+            this.observation({ weights: step.weights, purpose: 'phase' } as WeightsRequest, resource),
+          ),
+        }));
+        return { preflight: this.preflight, shares };
       },
       setWeights: async (request) => this.setWeights(request),
       verifyWeights: async (request: VerifyRequest): Promise<VerifyResult> => {

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { CheckSubjects } from '../checks.js';
 import { parseDuration } from '../duration.js';
 import { dns1123Label, duration, kubeContext, serviceName } from '../schema-parts.js';
-import type { ActionStep, StepSpec } from '../steps.js';
-import type { CommonInput, PlanDriver, Problem } from './driver.js';
+import type { ActionStep, Step, StepSpec } from '../steps.js';
+import type { CommonInput, PlanDriver, Problem, ResourceWrite } from './driver.js';
 
 export const ASM_GATEWAY_CANARY = 'asm-gateway-canary';
 
@@ -118,22 +118,41 @@ function problems(fragment: Fragment): Problem[] {
 
 const toMs = (value: string) => parseDuration(value) ?? 0;
 
+/** What each action of the plan writes, on the IstioGateway or through the ASM API. */
+function actionWrites(traffic: CanaryTraffic): Record<string, Omit<ResourceWrite, 'resource'>> {
+  const gateway = `${traffic.gateway.namespace}/${traffic.gateway.name}`;
+  const istioGateway = `IstioGateway ${gateway}`;
+  return {
+    'annotate-canary': { object: istioGateway, change: `+ ${CANARY_ANNOTATION}: "true"` },
+    'upgrade-gateway': {
+      object: `ASM API (${traffic.mesh.region})`,
+      change: `UpgradeMeshEditionPartially ServiceMeshId=${traffic.mesh.id} UpgradeGatewayRecords=${traffic.gateway.namespace}:${traffic.gateway.name} ExpectedVersion=${traffic.targetVersion} ASMGatewayContinue=true, PreCheck=true first, then PreCheck=false`,
+    },
+    'remove-canary-annotation': { object: istioGateway, change: `- ${CANARY_ANNOTATION}` },
+  };
+}
+
+function writes(traffic: CanaryTraffic, step: Step): ResourceWrite[] {
+  const write = step.kind === 'action' ? actionWrites(traffic)[step.action] : undefined;
+  return write ? [{ resource: istioGatewayResource(traffic.gateway), ...write }] : [];
+}
+
 function steps(traffic: CanaryTraffic, input: CommonInput): StepSpec[] {
   const times = traffic.timeoutsMs;
-  const action = (name: string, act: string, preview: string): Omit<ActionStep, 'index'> => ({
+  const writing = actionWrites(traffic);
+  const action = (name: string, act: string): Omit<ActionStep, 'index'> => ({
     kind: 'action',
     name,
     action: act,
     args: {},
-    preview,
+    preview: `${writing[act]?.object}: ${writing[act]?.change}`,
     undoOnRollback: false,
     irreversible: false,
     approval: input.approval,
   });
-  const gateway = `${traffic.gateway.namespace}/${traffic.gateway.name}`;
   return [
     {
-      ...action('deploy the canary', 'annotate-canary', `IstioGateway ${gateway}: + ${CANARY_ANNOTATION}: "true"`),
+      ...action('deploy the canary', 'annotate-canary'),
       // The undo removes the annotation and waits until ASM has deleted the canary.
       undo: { action: 'remove-canary', args: {} },
       undoOnRollback: true,
@@ -146,14 +165,7 @@ function steps(traffic: CanaryTraffic, input: CommonInput): StepSpec[] {
       timeoutMs: times.canaryReady,
     },
     { kind: 'soak', name: 'canary soak', soakMs: times.canarySoak },
-    {
-      ...action(
-        'upgrade the gateway',
-        'upgrade-gateway',
-        `ASM ${traffic.mesh.id}: upgrade ${gateway} to ${traffic.targetVersion}`,
-      ),
-      irreversible: true,
-    },
+    { ...action('upgrade the gateway', 'upgrade-gateway'), irreversible: true },
     {
       kind: 'await',
       name: 'every gateway pod upgraded',
@@ -162,10 +174,7 @@ function steps(traffic: CanaryTraffic, input: CommonInput): StepSpec[] {
       timeoutMs: times.upgrade,
       watch: true,
     },
-    {
-      ...action('remove the canary', 'remove-canary-annotation', `IstioGateway ${gateway}: - ${CANARY_ANNOTATION}`),
-      approval: 'auto',
-    },
+    { ...action('remove the canary', 'remove-canary-annotation'), approval: 'auto' },
     {
       kind: 'await',
       name: 'canary gone',
@@ -208,6 +217,7 @@ export const asmGatewayCanaryPlan: PlanDriver<typeof asmGatewayCanaryFragment, C
     },
   }),
   steps,
+  writes,
   locks: (traffic) => [istioGatewayResource(traffic.gateway)],
   restore: () => null,
   analysisVariables: (traffic) => ({

@@ -1,9 +1,11 @@
 // The CLB-annotation driver's pure half: both gateway Services carry the CLB weight annotations of
 // the CLBs they share; each phase writes both weights on every CLB in lockstep.
 import { z } from 'zod';
+import { CLB_ANNOTATIONS } from '../annotations.js';
 import { cloudId, dns1123Label, type GatewayRef, gatewaySchema, serviceName } from '../schema-parts.js';
-import type { StepSpec } from '../steps.js';
-import type { CommonInput, PlanDriver, Problem } from './driver.js';
+import type { Step, StepSpec } from '../steps.js';
+import { type Side, type SideWeights, writeOrder } from '../weights.js';
+import type { CommonInput, PlanDriver, Problem, ResourceWrite } from './driver.js';
 
 export const CLB_ANNOTATION = 'clb-annotation';
 
@@ -161,6 +163,27 @@ function steps(_traffic: ClbTraffic, input: CommonInput): StepSpec[] {
   ];
 }
 
+/**
+ * A shift's weight annotations, in the router's order: the growing side on every CLB first, then the
+ * shrinking side (so no CLB ever has every gateway at 0).
+ */
+function writes(traffic: ClbTraffic, step: Step, before: SideWeights | null): ResourceWrite[] {
+  if (step.kind !== 'shift') return [];
+  const order = writeOrder(before ?? undefined, step.weights);
+  return order.flatMap((side: Side) =>
+    traffic.loadBalancers.map((lb) => {
+      const gateway = traffic[side];
+      const service = side === 'source' ? lb.sourceService : lb.targetService;
+      const context = gateway.kubeContext ? ` (context ${gateway.kubeContext})` : '';
+      return {
+        resource: clbResource(lb.id),
+        object: `Service ${gateway.namespace}/${service}${context}`,
+        change: `${CLB_ANNOTATIONS.weight}: "${step.weights[side]}"`,
+      };
+    }),
+  );
+}
+
 export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraffic> = {
   kind: CLB_ANNOTATION,
   movesWeights: true,
@@ -180,6 +203,7 @@ export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraf
     gatewayNamespaces: fragment.gatewayNamespaces ?? [fragment.source.namespace],
   }),
   steps,
+  writes,
   locks: (traffic) => traffic.loadBalancers.map((lb) => clbResource(lb.id)),
   restore: () => ({ source: 100, target: 0 }),
   analysisVariables: (traffic) => ({

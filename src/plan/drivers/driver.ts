@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { CheckSubjects, QueryVariables } from '../checks.js';
 import type { RouteProbe } from '../schema.js';
-import type { ApprovalMode, StepSpec } from '../steps.js';
+import type { ApprovalMode, Step, StepSpec } from '../steps.js';
 import type { SideWeights } from '../weights.js';
 
 /** A phase of the input, its defaults filled in. */
@@ -26,6 +26,16 @@ export interface CommonInput {
   routes: RouteProbe[];
 }
 
+/** One write a step makes, for the preview (`gateshift plan`): on which object of which resource, and what. */
+export interface ResourceWrite {
+  /** The resource key the write belongs to, e.g. `clb/lb-…`. */
+  resource: string;
+  /** The object written, e.g. `Service istio-system/istio-ingressgateway`, or the API called. */
+  object: string;
+  /** What is written, e.g. `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-weight: "90"`. */
+  change: string;
+}
+
 /** A refused value: `field` is its path from the input's root, e.g. `traffic.loadBalancers[1].id`. */
 export interface Problem {
   field: string;
@@ -43,6 +53,11 @@ export interface PlanDriver<Schema extends z.ZodObject, Traffic extends { kind: 
   /** The normalised description of what moves, which the activities receive (plain JSON). */
   traffic(fragment: z.output<Schema>): Traffic;
   steps(traffic: Traffic, input: CommonInput): StepSpec[];
+  /**
+   * The writes one of its steps makes, in the order it makes them, for the preview: none for a step that
+   * only waits, soaks or ends. `before`: the weights the previous shift left (the start state at first).
+   */
+  writes(traffic: Traffic, step: Step, before: SideWeights | null): ResourceWrite[];
   /** Keys of the resources no other migration may touch meanwhile, e.g. `clb/lb-…`. */
   locks(traffic: Traffic): string[];
   /** The weights a rollback restores (the side that grows first); null for a driver without weights. */

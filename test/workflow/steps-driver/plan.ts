@@ -48,6 +48,8 @@ export const stepsPlan: PlanDriver<typeof stepsFragment, StepsTraffic> = {
   problems: () => [],
   traffic: (fragment) => ({ kind: 'test-steps', name: fragment.name }),
   steps,
+  writes: (traffic, step) =>
+    step.kind === 'action' ? [{ resource: `fake/${traffic.name}`, object: traffic.name, change: step.preview }] : [],
   locks: (traffic) => [`fake/${traffic.name}`],
   restore: () => null,
   analysisVariables: (traffic) => ({
