@@ -1,6 +1,7 @@
 // The CLB migration's demo: the lab's two CLBs from the Istio gateway to the ASM gateway through five
 // phases; the breach scenario makes the ASM gateway fail during phase 3.
 import { failurePoints, gatewayPoints, renderChart, sinceStart } from '../chart.js';
+import { startLab } from '../index.js';
 import { labMigrationInput } from '../input.js';
 import { TARGET_GATEWAY } from '../names.js';
 import { type DemoProgress, trackProgress } from '../progress.js';
@@ -10,7 +11,7 @@ import type { DemoDriver } from './driver.js';
 type Progress = DemoProgress & { breach?: BreachTimes };
 
 export const clbAnnotationDemo: DemoDriver<Progress> = {
-  labStart: 'istio-serving',
+  startLab: (options) => startLab({ start: 'istio-serving', ...options }),
   title: 'migrate the lab cluster from its Istio gateway to its ASM gateway behind two CLBs',
   input: labMigrationInput,
   async follow({ handle, lab, scenario, autoApprove, uiUrl, print }) {
