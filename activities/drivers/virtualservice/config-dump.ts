@@ -16,7 +16,7 @@ interface RouteConfig {
   virtual_hosts?: { name?: string; routes?: EnvoyRoute[] }[];
 }
 
-interface ConfigDump {
+export interface ConfigDump {
   configs?: {
     '@type'?: string;
     dynamic_route_configs?: { route_config?: RouteConfig }[];
