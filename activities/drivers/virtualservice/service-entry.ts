@@ -97,7 +97,7 @@ export async function ensureServiceEntry(traffic: VirtualServiceTraffic): Promis
     const mismatch = serviceEntryMismatch(existing, traffic, address);
     if (mismatch)
       throw kubeFailure(
-        'KubeRejected',
+        'KubeInvalidRequest',
         `${serviceEntryName(traffic)} exists and differs: ${mismatch}; fix or remove it, or name another with traffic.remote.serviceEntry`,
       );
     return [];

@@ -31,7 +31,8 @@ export const specOf = (object: KubeObject) => (object.spec ?? {}) as VirtualServ
 /** The moved routes' indexes; their problems (a route missing, two local destinations, …) are thrown. */
 export function movedIndexes(traffic: VirtualServiceTraffic, spec: VirtualServiceSpec): number[] {
   const { indexes, problems } = movedRoutes(spec, traffic);
-  if (problems.length > 0) throw kubeFailure('KubeRejected', `${virtualServiceName(traffic)}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw kubeFailure('KubeInvalidRequest', `${virtualServiceName(traffic)}: ${problems.join('; ')}`);
   return indexes;
 }
 
@@ -45,7 +46,7 @@ export interface SpecEdit {
 /** Applies `edit` to the moved routes of the stored spec, conditionally on its resourceVersion. */
 export async function editVirtualService(
   traffic: VirtualServiceTraffic,
-  edit: (spec: VirtualServiceSpec, indexes: number[]) => VirtualServiceSpec,
+  edit: (spec: VirtualServiceSpec, indexes: number[]) => VirtualServiceSpec | Promise<VirtualServiceSpec>,
 ): Promise<SpecEdit> {
   const ref = virtualServiceRef(traffic);
   const api = kubeConfig(ref.context).makeApiClient(CustomObjectsApi);
@@ -62,7 +63,13 @@ export async function editVirtualService(
     )) as KubeObject;
     const spec = specOf(current);
     const indexes = movedIndexes(traffic, spec);
-    const next = edit(spec, indexes);
+    let next: VirtualServiceSpec;
+    try {
+      next = await edit(spec, indexes);
+    } catch (error) {
+      // The route is not as the edit needs it (e.g. no remote destination yet): no retry changes that.
+      throw kubeFailure('KubeInvalidRequest', `${virtualServiceName(traffic)}: ${(error as Error).message}`);
+    }
     if (isDeepStrictEqual(next.http, spec.http)) return { spec, indexes, changed: false };
     const body = { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { http: next.http } };
     const patched = (await once(
