@@ -68,7 +68,10 @@ describe('the virtualservice plan', () => {
       'remote-p99-latency-ms',
       'remote-request-rate',
       'remote-vs-source-5xx-ratio',
+      'remote-vs-source-p99-latency-ms',
     ]);
+    expect(checks[4]?.query).toContain('destination_service="productpage.default.svc.cluster.local"');
+    expect(checks[4]?.threshold).toBe(1000);
     const gateway = 'reporter="source",source_workload="istio-ingressgateway",source_workload_namespace="istio-system"';
     expect(checks[0]?.query).toContain(`${gateway},destination_service="v2.example.com"`);
     expect(checks[3]?.query).toContain(`${gateway},destination_service="productpage.default.svc.cluster.local"`);

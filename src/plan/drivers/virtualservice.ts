@@ -203,6 +203,7 @@ function checkSubjects(traffic: VirtualServiceTraffic): CheckSubjects {
     source: `${gateway},destination_service="${local}"`,
     name: 'remote',
     alwaysCompare: true,
+    alwaysCompareLatency: true,
   };
 }
 
