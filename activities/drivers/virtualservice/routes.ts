@@ -91,7 +91,7 @@ export function movedRoutes(
   return { indexes, problems };
 }
 
-export function remoteDestination(traffic: VirtualServiceTraffic, weight: number): Destination {
+function remoteDestination(traffic: VirtualServiceTraffic, weight: number): Destination {
   return { destination: { host: traffic.remote.host, port: { number: traffic.remote.port } }, weight };
 }
 
