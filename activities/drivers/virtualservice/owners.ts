@@ -15,7 +15,9 @@ export function foreignOwners(object: KubeObject): string[] {
   const owners: string[] = [];
   const references = (object.metadata.ownerReferences ?? []) as { apiVersion?: string; kind?: string; name?: string }[];
   for (const reference of references) {
-    const tool = OWNER_GROUPS[(reference.apiVersion ?? '').split('/')[0] ?? ''];
+    const group = (reference.apiVersion ?? '').split('/')[0] ?? '';
+    // argoproj.io is Argo CD's group too: only a Rollout is Argo Rollouts'.
+    const tool = group === 'argoproj.io' && reference.kind !== 'Rollout' ? undefined : OWNER_GROUPS[group];
     if (tool) owners.push(`${tool} (${reference.kind} ${reference.name}, ownerReference)`);
   }
   const annotations = object.metadata.annotations ?? {};
