@@ -11,7 +11,6 @@ import { MIGRATION_WORKFLOW } from '../src/api/names.js';
 import type { MigrationResult } from '../src/api/status.js';
 import { migrationStartOptions } from '../src/cli/start-text.js';
 import { DEMOS, type Outcome, type Scenario } from '../src/lab/demo/index.js';
-import { type Lab, startLab } from '../src/lab/index.js';
 import { buildPlan, type DriverKind } from '../src/plan/index.js';
 import { createLogger, startWorker } from '../src/worker.js';
 import { startDevServer } from './tools/dev-server.js';
@@ -35,7 +34,10 @@ interface DemoOptions {
 const program = new Command('demo')
   .description("run one of gateshift's migrations in the lab, under load")
   .addOption(
-    new Option('--driver <kind>', "which migration: the CLB migration, or the ASM gateway's canary upgrade")
+    new Option(
+      '--driver <kind>',
+      "which migration: the CLB migration, the ASM gateway's canary upgrade, or the canary-cluster migration",
+    )
       .choices(Object.keys(DEMOS))
       .default('clb-annotation'),
   )
@@ -87,7 +89,7 @@ async function main(options: DemoOptions): Promise<number> {
 
     const demo = DEMOS[options.driver];
     say(`demo: ${demo.title}`);
-    const lab: Lab = await startLab({ start: demo.labStart, rps: options.rps, log: (line) => say(`lab: ${line}`) });
+    const lab = await demo.startLab({ rps: options.rps, log: (line) => say(`lab: ${line}`) });
     cleanups.push(() => lab.stop());
     Object.assign(process.env, lab.workerEnv);
     const worker = await startWorker({

@@ -6,6 +6,7 @@ import type { ClbClient } from '../clb/client.js';
 import { asmGatewayCanaryActivities } from './asm-gateway-canary/index.js';
 import { clbAnnotationActivities } from './clb-annotation/index.js';
 import type { DriverActivities } from './driver.js';
+import { virtualServiceActivities } from './virtualservice/index.js';
 
 /** What the drivers need from the worker: its cloud clients (credentials stay inside them). */
 export interface DriverDependencies {
@@ -19,6 +20,7 @@ export function createDrivers(deps: DriverDependencies): DriverRegistry {
   return {
     'clb-annotation': clbAnnotationActivities(deps.clbClient),
     'asm-gateway-canary': asmGatewayCanaryActivities({ asm: deps.asmClient, clb: deps.clbClient }),
+    virtualservice: virtualServiceActivities(),
   };
 }
 

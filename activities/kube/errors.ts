@@ -43,7 +43,7 @@ const NETWORK_CODES = new Set([
 
 export interface KubeCall {
   /** The RBAC verb the call needs. */
-  verb: 'get' | 'list' | 'patch';
+  verb: 'get' | 'list' | 'patch' | 'create' | 'delete';
   resource: KubeResource;
   namespace: string;
   name?: string;

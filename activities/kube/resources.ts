@@ -24,6 +24,7 @@ export const VIRTUAL_SERVICES: KubeResource = {
   plural: 'virtualservices',
   kind: 'VirtualService',
 };
+export const SERVICE_ENTRIES: KubeResource = { ...ISTIO_NETWORKING, plural: 'serviceentries', kind: 'ServiceEntry' };
 export const DESTINATION_RULES: KubeResource = {
   ...ISTIO_NETWORKING,
   plural: 'destinationrules',

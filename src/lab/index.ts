@@ -15,7 +15,7 @@ import { gatewayFullName } from './asm-api/state.js';
 import { startCcm } from './ccm/index.js';
 import { clbRegistration } from './ccm/registration.js';
 import { applyManifests } from './cluster/apply.js';
-import { startTestCluster, type TestCluster } from './cluster/index.js';
+import { startClusterPair } from './cluster/index.js';
 import { createLabFaults, type LabFaults } from './faults.js';
 import { METRICS_PATH } from './gateway/index.js';
 import { startGatewayRuntime } from './gateway-runtime.js';
@@ -115,12 +115,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const dir = mkdtempSync(join(tmpdir(), 'gateshift-lab-'));
     stops.push(async () => rmSync(dir, { recursive: true, force: true }));
     log('starting the cluster and the ASM control plane (kube-apiserver + etcd each)');
-    const clusters = await Promise.allSettled([startTestCluster(), startTestCluster()]);
-    for (const result of clusters) if (result.status === 'fulfilled') stops.push(result.value.stop);
-    const [cluster, asm] = clusters.map((result) => {
-      if (result.status === 'rejected') throw result.reason;
-      return result.value;
-    }) as [TestCluster, TestCluster];
+    const [cluster, asm] = await startClusterPair(stops);
 
     const accessKeyId = `LTAI${randomBytes(8).toString('hex')}`;
     const accessKeySecret = randomBytes(15).toString('hex');

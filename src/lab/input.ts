@@ -2,6 +2,7 @@
 // gateway's canary upgrade, with compressed soaks and an analysis quick enough to see a breach in seconds.
 import type { MigrationInput } from '../plan/index.js';
 import { operatorVersion } from './asm-api/versions.js';
+import * as canaryCluster from './canary-cluster/names.js';
 import {
   ASM_MESH_ID,
   ASM_VERSIONS,
@@ -92,5 +93,43 @@ export function labCanaryInput(options: LabInputOptions): MigrationInput {
     },
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
     analysis: LAB_ANALYSIS,
+  };
+}
+
+/** The lab's canary-cluster migration: the source VirtualService's bookinfo route moves to the target cluster. */
+export function labVirtualServiceInput(options: LabInputOptions): MigrationInput {
+  const soak = `${options.soakSec ?? 20}s`;
+  return {
+    title: 'lab: bookinfo from the source cluster to the target cluster',
+    traffic: {
+      kind: 'virtualservice',
+      kubeContext: canaryCluster.CLUSTERS.source,
+      virtualService: { namespace: canaryCluster.APP_NAMESPACE, name: canaryCluster.VIRTUAL_SERVICE },
+      local: canaryCluster.LOCAL,
+      remote: {
+        ...canaryCluster.REMOTE,
+        service: {
+          kubeContext: canaryCluster.CLUSTERS.target,
+          namespace: canaryCluster.INGRESS_NAMESPACE,
+          name: canaryCluster.TARGET_INGRESS_SERVICE,
+        },
+      },
+      gateway: {
+        namespace: canaryCluster.INGRESS_NAMESPACE,
+        selector: canaryCluster.GATEWAY_LABELS,
+        workload: canaryCluster.GATEWAY_WORKLOAD,
+      },
+    },
+    phases: [
+      { name: 'initial', sourceWeight: 100, targetWeight: 0 },
+      { name: 'canary', sourceWeight: 90, targetWeight: 10, soak },
+      { name: 'half', sourceWeight: 50, targetWeight: 50, soak },
+      { name: 'majority', sourceWeight: 10, targetWeight: 90, soak },
+      { name: 'final', sourceWeight: 0, targetWeight: 100, soak },
+    ],
+    approval: { mode: options.autoApprove ? 'auto' : 'manual' },
+    analysis: LAB_ANALYSIS,
+    routes: [{ host: canaryCluster.ROUTE.host, path: canaryCluster.ROUTE.path, port: canaryCluster.REMOTE.port }],
+    verifyTimeout: '20s',
   };
 }

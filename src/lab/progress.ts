@@ -59,7 +59,9 @@ export function approvalHints(uiUrl: string | undefined): (status: MigrationStat
 
 export async function trackProgress(options: {
   handle: WorkflowHandle;
-  lab: Lab;
+  lab: Pick<Lab, 'load' | 'effectiveTargetShares'>;
+  /** Whose answers are the target's share (the `x-served-by` stamp's first part); default the ASM gateway. */
+  target?: string;
   autoApprove: boolean;
   uiUrl?: string;
   print: (line: string) => void;
@@ -120,7 +122,7 @@ export async function trackProgress(options: {
       const record = lab.load?.snapshot();
       const second = Math.floor(now / 1000);
       const recent = record ? summarize(record, second - 3, second) : undefined;
-      const observed = (recent?.share[TARGET_GATEWAY] ?? 0) * 100;
+      const observed = (recent?.share[options.target ?? TARGET_GATEWAY] ?? 0) * 100;
       const failed = recent?.failures ?? 0;
       const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
       const soak = soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`;

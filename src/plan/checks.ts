@@ -19,6 +19,8 @@ export interface CheckSubjects {
   name: string;
   /** Compare the error ratio with the source's even when maxErrorRatioAboveSource is not set. */
   alwaysCompare?: boolean;
+  /** Compare the p99 latency with the source's even when maxP99LatencyAboveSourceMs is not set. */
+  alwaysCompareLatency?: boolean;
 }
 
 /** The target and source gateways as workloads, the placeholders filled from the plan. */
@@ -38,6 +40,10 @@ function errorRatio(select: string): string {
   );
 }
 
+function p99(select: string): string {
+  return `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${select}}[{{window}}])))`;
+}
+
 export function defaultChecks(
   analysis: ParsedInput['analysis'],
   subjects: CheckSubjects = WORKLOAD_SUBJECTS,
@@ -52,7 +58,7 @@ export function defaultChecks(
     },
     {
       name: `${name}-p99-latency-ms`,
-      query: `histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{${target}}[{{window}}])))`,
+      query: p99(target),
       pass: '<=',
       threshold: analysis.maxP99LatencyMs,
     },
@@ -72,6 +78,16 @@ export function defaultChecks(
       query: `${errorRatio(target)} - ((${errorRatio(source)} >= 0) or ${errorRatio(target)})`,
       pass: '<=',
       threshold: above,
+    });
+  const slower =
+    analysis.maxP99LatencyAboveSourceMs ?? (subjects.alwaysCompareLatency ? analysis.maxP99LatencyMs : undefined);
+  if (slower !== undefined)
+    checks.push({
+      name: `${name}-vs-source-p99-latency-ms`,
+      // As for the error ratio: without source traffic the target is compared with itself.
+      query: `${p99(target)} - ((${p99(source)} >= 0) or ${p99(target)})`,
+      pass: '<=',
+      threshold: slower,
     });
   return checks;
 }

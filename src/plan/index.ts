@@ -5,6 +5,7 @@ export * from './drivers/asm-gateway-canary.js';
 export * from './drivers/clb-annotation.js';
 export * from './drivers/driver.js';
 export * from './drivers/index.js';
+export * from './drivers/virtualservice.js';
 export * from './duration.js';
 export * from './gate.js';
 export * from './input-error.js';

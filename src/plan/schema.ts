@@ -71,6 +71,13 @@ export const analysisSchema = z.strictObject({
     .optional()
     .describe("default check, only when set: how far the target's 5xx ratio may exceed the source's, 0..1"),
   maxP99LatencyMs: z.number().positive().default(1000).describe('default check: highest p99 latency in ms'),
+  maxP99LatencyAboveSourceMs: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      "default check, when set (and always for the virtualservice driver, default maxP99LatencyMs): how far the target's p99 latency may exceed the source's, in ms",
+    ),
   minRequestRate: z
     .number()
     .min(0)

@@ -225,6 +225,7 @@ describe('RBAC per driver, applied for real', () => {
     expect(await review(as('virtualservice'), 'delete', 'serviceentries', 'networking.istio.io')).toBe(true);
     expect(await review(as('virtualservice'), 'get', 'pods', '', 'proxy')).toBe(true);
     expect(await review(as('virtualservice'), 'create', 'pods', '', 'proxy')).toBe(false);
+    expect(await review(as('virtualservice'), 'get', 'services')).toBe(true);
     expect(await review(as('virtualservice'), 'patch', 'services')).toBe(false);
 
     expect(await review(as('asm-gateway-canary'), 'patch', 'istiogateways', 'istio.alibabacloud.com')).toBe(true);

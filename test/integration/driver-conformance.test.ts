@@ -23,11 +23,13 @@ import {
 import { asmGatewayCanaryLab } from '../conformance/asm-gateway-canary-lab.js';
 import { clbAnnotationLab } from '../conformance/clb-annotation-lab.js';
 import type { DriverLab, DriverWorld, WeightLab } from '../conformance/driver-lab.js';
+import { virtualServiceLab } from '../conformance/virtualservice-lab.js';
 import { runActivity } from '../support/activity-run.js';
 
 const LABS: { [K in DriverKind]: DriverLab<K> } = {
   'clb-annotation': clbAnnotationLab,
   'asm-gateway-canary': asmGatewayCanaryLab,
+  virtualservice: virtualServiceLab,
 };
 
 async function run<A, R>(activity: (request: A) => Promise<R>, request: A): Promise<R> {
@@ -80,57 +82,73 @@ for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
       return { phases, interruptWrite, start: world.plan.restore };
     };
 
-    if (PLAN_DRIVERS[lab.kind].movesWeights) {
-      it('writes every phase, sees the data plane apply it, and a second write changes nothing', async () => {
-        const contract = weights();
-        for (const phase of contract.phases) {
-          await write(phase);
+    if (PLAN_DRIVERS[lab.kind].movesWeights)
+      describe('the weight contract', () => {
+        // The plan's preparation (the actions before its first shift, e.g. a destination added at weight
+        // 0) runs before the weight contract, and its undo after it.
+        const preparation = () => {
+          const firstShift = world.plan.steps.findIndex((step) => step.kind === 'shift');
+          return world.plan.steps.slice(0, firstShift).filter((step): step is ActionStep => step.kind === 'action');
+        };
+        beforeAll(async () => {
+          for (const step of preparation()) await action(step.action);
           await world.settle();
-          const verified = await verify(phase);
-          expect(verified.ok, verified.message).toBe(true);
-          expect(verified.observations.length).toBeGreaterThan(0);
-          const before = await world.snapshot();
-          const again = await write(phase);
-          expect(again.writes.filter((change) => change.changed)).toEqual([]);
-          expect(await world.snapshot()).toEqual(before);
-        }
-        await write(contract.start, 'rollback');
-        await world.settle();
-      });
-
-      it('ends a retry after a crash in the middle of a write where one clean write ends', async () => {
-        const contract = weights();
-        const [, next] = contract.phases;
-        if (!next) throw new Error('a lab names at least two phases');
-        await write(next);
-        await world.settle();
-        const clean = await world.snapshot();
-
-        await write(contract.start, 'rollback');
-        await world.settle();
-        await contract.interruptWrite(next);
-        const retried = await write(next);
-        expect(retried.writes.some((change) => !change.changed)).toBe(true);
-        await world.settle();
-        expect(await world.snapshot()).toEqual(clean);
-        expect((await verify(next)).ok).toBe(true);
-        await write(contract.start, 'rollback');
-        await world.settle();
-      });
-
-      it('restores the start state exactly on a rollback from every phase', async () => {
-        const contract = weights();
-        const initial = await world.snapshot();
-        for (const phase of contract.phases) {
-          await write(phase);
+        });
+        afterAll(async () => {
+          for (const step of preparation().reverse()) if (step.undo) await action(step.undo.action);
           await world.settle();
+        });
+
+        it('writes every phase, sees the data plane apply it, and a second write changes nothing', async () => {
+          const contract = weights();
+          for (const phase of contract.phases) {
+            await write(phase);
+            await world.settle();
+            const verified = await verify(phase);
+            expect(verified.ok, verified.message).toBe(true);
+            expect(verified.observations.length).toBeGreaterThan(0);
+            const before = await world.snapshot();
+            const again = await write(phase);
+            expect(again.writes.filter((change) => change.changed)).toEqual([]);
+            expect(await world.snapshot()).toEqual(before);
+          }
           await write(contract.start, 'rollback');
           await world.settle();
-          expect((await verify(contract.start)).ok).toBe(true);
-          expect(await world.snapshot(), `rolled back from ${phase.source}/${phase.target}`).toEqual(initial);
-        }
+        });
+
+        it('ends a retry after a crash in the middle of a write where one clean write ends', async () => {
+          const contract = weights();
+          const [, next] = contract.phases;
+          if (!next) throw new Error('a lab names at least two phases');
+          await write(next);
+          await world.settle();
+          const clean = await world.snapshot();
+
+          await write(contract.start, 'rollback');
+          await world.settle();
+          await contract.interruptWrite(next);
+          const retried = await write(next);
+          expect(retried.writes.some((change) => !change.changed)).toBe(true);
+          await world.settle();
+          expect(await world.snapshot()).toEqual(clean);
+          expect((await verify(next)).ok).toBe(true);
+          await write(contract.start, 'rollback');
+          await world.settle();
+        });
+
+        it('restores the start state exactly on a rollback from every phase', async () => {
+          const contract = weights();
+          const initial = await world.snapshot();
+          for (const phase of contract.phases) {
+            await write(phase);
+            await world.settle();
+            await write(contract.start, 'rollback');
+            await world.settle();
+            expect((await verify(contract.start)).ok).toBe(true);
+            expect(await world.snapshot(), `rolled back from ${phase.source}/${phase.target}`).toEqual(initial);
+          }
+        });
       });
-    }
 
     if (lab.actionsWithUndo.length > 0)
       it('runs every action with an undo twice to one state, and its undo restores the start state', async () => {

@@ -108,6 +108,7 @@ describe('RBAC', () => {
       'networking.istio.io/virtualservices': 'get,list,watch,patch',
       'networking.istio.io/serviceentries': 'get,list,watch,create,patch,delete',
       'core/pods': 'get,list,watch',
+      'core/services': 'get',
       'core/pods/proxy': 'get',
     });
     expect(grants('asm-gateway-canary')).toEqual({

@@ -58,4 +58,21 @@ describe('the examples', () => {
     expect(YAML.parse(example('lab.yaml'))).toEqual(labMigrationInput({ autoApprove: false, soakSec: 60 }));
     expect(buildPlan(YAML.parse(example('lab.yaml'))).locks).toEqual(['clb/lb-labpublic01', 'clb/lb-labinternal01']);
   });
+
+  it('virtualservice.yaml moves the bookinfo route to the target ingress read from the target cluster', () => {
+    const plan = buildPlan(YAML.parse(example('virtualservice.yaml')));
+    expect(plan.kind).toBe('virtualservice');
+    expect(plan.locks).toEqual(['virtualservice/source/default/bookinfo']);
+    expect(plan.steps.slice(0, 2).map((step) => (step.kind === 'action' ? step.action : step.kind))).toEqual([
+      'ensure-service-entry',
+      'add-remote-destination',
+    ]);
+    expect(shiftSteps(plan.steps).map((phase) => [phase.weights.source, phase.weights.target])).toEqual([
+      [100, 0],
+      [90, 10],
+      [50, 50],
+      [10, 90],
+      [0, 100],
+    ]);
+  });
 });

@@ -171,3 +171,16 @@ async function serviceAccountToken(admin: KubeConfig): Promise<string> {
   if (!token) throw new Error('the apiserver issued no token for the worker ServiceAccount');
   return token;
 }
+
+/**
+ * Two clusters started side by side (a kube-apiserver and etcd each). Each one's stop joins `stops` as
+ * soon as it runs, so that when one fails to start the other is stopped with the rest.
+ */
+export async function startClusterPair(stops: (() => Promise<unknown>)[]): Promise<[TestCluster, TestCluster]> {
+  const started = await Promise.allSettled([startTestCluster(), startTestCluster()]);
+  for (const result of started) if (result.status === 'fulfilled') stops.push(result.value.stop);
+  return started.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }) as [TestCluster, TestCluster];
+}

@@ -6,7 +6,7 @@ import { isTerminal, type MigrationStatus } from '../../api/status.js';
 import { stateWords, whereLabel } from '../../api/wording.js';
 import { formatDuration } from '../../plan/duration.js';
 import { type ChartMark, type ChartPoint, failurePoints, renderChart, sinceStart } from '../chart.js';
-import type { Lab } from '../index.js';
+import { type Lab, startLab } from '../index.js';
 import { labCanaryInput } from '../input.js';
 import { summarize } from '../load/index.js';
 import { ASM_VERSIONS } from '../names.js';
@@ -45,7 +45,7 @@ function difference(now: Record<string, number>, before: Record<string, number>)
   return Object.fromEntries(Object.entries(now).map(([version, count]) => [version, count - (before[version] ?? 0)]));
 }
 
-async function follow(context: FollowContext): Promise<Progress> {
+async function follow(context: FollowContext<Lab>): Promise<Progress> {
   const { handle, lab, print } = context;
   const startedAt = Date.now();
   const progress: Progress = { steps: [], points: [], startedAt };
@@ -114,7 +114,7 @@ async function follow(context: FollowContext): Promise<Progress> {
 }
 
 export const asmGatewayCanaryDemo: DemoDriver<Progress> = {
-  labStart: 'asm-serving',
+  startLab: (options) => startLab({ start: 'asm-serving', ...options }),
   title: `canary-upgrade the lab's ASM gateway from ${ASM_VERSIONS.gateway} to ${NEW}, behind two CLBs`,
   input: labCanaryInput,
   follow,

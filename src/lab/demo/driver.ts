@@ -2,15 +2,22 @@
 // follow it live (injecting the breach scenario's fault), and the report and chart it ends with.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MigrationInput } from '../../plan/index.js';
-import type { Lab, LabStart } from '../index.js';
-import type { LoadRecord } from '../load/index.js';
+import type { Lab } from '../index.js';
+import type { Load, LoadRecord } from '../load/index.js';
 
 export type Scenario = 'happy' | 'breach';
 export type Outcome = 'completed' | 'rolled-back' | 'failed';
 
-export interface FollowContext {
+/** What the demo runner needs of a demo's lab: the worker's environment, the load, a way to stop it. */
+export interface DemoLab {
+  workerEnv: Record<string, string>;
+  load?: Load;
+  stop(): Promise<void>;
+}
+
+export interface FollowContext<L extends DemoLab> {
   handle: WorkflowHandle;
-  lab: Lab;
+  lab: L;
   scenario: Scenario;
   autoApprove: boolean;
   uiUrl?: string;
@@ -24,14 +31,14 @@ export interface DemoEnding {
   summary: string[];
 }
 
-export interface DemoDriver<Progress> {
-  labStart: LabStart;
+export interface DemoDriver<Progress, L extends DemoLab = Lab> {
   /** What the demo does, for its first line. */
   title: string;
+  startLab(options: { rps: number; log: (line: string) => void }): Promise<L>;
   input(options: { autoApprove: boolean; soakSec: number }): MigrationInput;
   /** Prints a line a second until the migration ends; the breach scenario's fault goes in on the way. */
-  follow(context: FollowContext): Promise<Progress>;
+  follow(context: FollowContext<L>): Promise<Progress>;
   /** Takes the breach scenario's fault out again. */
-  clearFaults(lab: Lab): Promise<unknown>;
+  clearFaults(lab: L): Promise<unknown>;
   end(input: { outcome: Outcome; scenario: Scenario; record: LoadRecord; progress: Progress }): Promise<DemoEnding>;
 }

@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import { CLB_ANNOTATIONS } from '../annotations.js';
 import { cloudId, dns1123Label, type GatewayRef, gatewaySchema, serviceName } from '../schema-parts.js';
-import type { Step, StepSpec } from '../steps.js';
+import type { Step } from '../steps.js';
 import { type Side, type SideWeights, writeOrder } from '../weights.js';
 import type { CommonInput, PlanDriver, Problem, ResourceWrite } from './driver.js';
+import { phaseSteps } from './phases.js';
 
 export const CLB_ANNOTATION = 'clb-annotation';
 
@@ -147,22 +148,6 @@ function gateway(ref: Fragment['source']): GatewayRef {
   return { ...ref, workload: ref.workload ?? ref.service };
 }
 
-function steps(_traffic: ClbTraffic, input: CommonInput): StepSpec[] {
-  return [
-    ...input.phases.map(
-      (phase, phaseIndex): StepSpec => ({
-        kind: 'shift',
-        name: phase.name,
-        phase: phaseIndex,
-        weights: { source: phase.sourceWeight, target: phase.targetWeight },
-        soakMs: phase.soakMs,
-        approval: phase.approval,
-      }),
-    ),
-    { kind: 'gate', name: 'completion' },
-  ];
-}
-
 /**
  * A shift's weight annotations, in the router's order: the growing side on every CLB first, then the
  * shrinking side (so no CLB ever has every gateway at 0).
@@ -202,7 +187,7 @@ export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraf
     })),
     gatewayNamespaces: fragment.gatewayNamespaces ?? [fragment.source.namespace],
   }),
-  steps,
+  steps: (_traffic, input) => phaseSteps(input),
   writes,
   locks: (traffic) => traffic.loadBalancers.map((lb) => clbResource(lb.id)),
   restore: () => ({ source: 100, target: 0 }),

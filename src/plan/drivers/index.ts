@@ -3,10 +3,12 @@
 import { asmGatewayCanaryPlan } from './asm-gateway-canary.js';
 import { clbAnnotationPlan } from './clb-annotation.js';
 import { fragmentsOf } from './registry.js';
+import { virtualServicePlan } from './virtualservice.js';
 
 export const PLAN_DRIVERS = {
   [clbAnnotationPlan.kind]: clbAnnotationPlan,
   [asmGatewayCanaryPlan.kind]: asmGatewayCanaryPlan,
+  [virtualServicePlan.kind]: virtualServicePlan,
 } as const;
 
 export type DriverKind = keyof typeof PLAN_DRIVERS;
