@@ -5,6 +5,7 @@
 import type { ChecklistItem } from '../../../../src/api/records.js';
 import {
   type ClbTraffic,
+  eniLayout,
   expectedShares,
   type MigrationPlan,
   shiftSteps,
@@ -30,7 +31,7 @@ export function sharesAsWeightsSay(
   const [sourcePods, targetPods] = [source.ready.pods.length, target.ready.pods.length];
   const phases = shiftSteps(plan.steps).map((step) => ({
     step,
-    share: expectedShares(step.weights, sourcePods, targetPods).target,
+    share: expectedShares(step.weights, eniLayout(sourcePods), eniLayout(targetPods)).target,
   }));
   const clbs = plan.traffic.loadBalancers.map((lb) => lb.id).join(', ');
   const pods = `${sourcePods} source and ${targetPods} target pod(s) behind ${plan.traffic.loadBalancers.length > 1 ? `every CLB (${clbs})` : clbs}`;
