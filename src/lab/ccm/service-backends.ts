@@ -46,7 +46,7 @@ export function selectedPods(service: V1Service, pods: readonly V1Pod[]): V1Pod[
 }
 
 /** A numeric targetPort, or the pod's container port of that name; undefined when the pod has none. */
-function targetPortOf(servicePort: V1ServicePort, pod: V1Pod): number | undefined {
+export function targetPortOf(servicePort: V1ServicePort, pod: V1Pod): number | undefined {
   const target = servicePort.targetPort ?? servicePort.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
