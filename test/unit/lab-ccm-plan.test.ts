@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planCcmPass } from '../../src/lab/ccm/plan.js';
 import { nodeObject } from '../../src/lab/kubelet/nodes.js';
 import { type Backend, SlbState } from '../../src/lab/slb/state.js';
-import { BACKEND_TYPE_ANNOTATION, CLB_ANNOTATIONS } from '../../src/plan/index.js';
+import { BACKEND_TYPE_ANNOTATION, CLB_ANNOTATIONS, IGNORE_WEIGHT_UPDATE_ANNOTATION } from '../../src/plan/index.js';
 
 const NS = 'istio-system';
 const CLUSTER = 'c1';
@@ -105,6 +105,19 @@ describe('planCcmPass', () => {
     const again = planCcmPass([service('istio', '2')], view(pods('istio', 3)), slb);
     expect(again.changes).toEqual([]);
     expect(again.outcomes[0]?.changed).toBe(false);
+  });
+
+  it('with ignore-weight-update "on", keeps the weights of registered backends and weighs only new ones', () => {
+    const slb = world();
+    pass(slb, [service('istio', '90')], pods('istio', 2));
+    const frozen = service('istio', '10');
+    frozen.metadata = {
+      ...frozen.metadata,
+      annotations: { ...frozen.metadata?.annotations, [IGNORE_WEIGHT_UPDATE_ANNOTATION]: 'On' },
+    };
+    pass(slb, [frozen], pods('istio', 3));
+    // The two registered pods keep 45; the new one gets floor(10 / 3) = 3.
+    expect(weights(slb, 'rsp-80', 'istio')).toEqual([45, 45, 3]);
   });
 
   it('keeps two Services side by side, each with its own arithmetic', () => {
