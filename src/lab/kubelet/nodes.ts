@@ -11,7 +11,7 @@ export interface LabNode {
 }
 
 /** The ECS instance id the lab gives a node. */
-export const instanceIdOf = (nodeName: string) => `i-${nodeName}`;
+const instanceIdOf = (nodeName: string) => `i-${nodeName}`;
 
 export function nodeObject(node: LabNode, region: string): V1Node {
   return {
