@@ -14,6 +14,11 @@ export const CLB_ANNOTATIONS = {
   weight: `${ANNOTATION_PREFIX}weight`,
 } as const;
 
+/** Whether the CCM takes a weight annotation: strconv.Atoi (an optional sign, digits, nothing else) in 0..100. */
+export function ccmAcceptsWeight(value: string): boolean {
+  return /^[+-]?\d+$/.test(value) && Number(value) >= 0 && Number(value) <= 100;
+}
+
 /** `"on"` (any case): the CCM never changes the backend weights of the Service. */
 export const IGNORE_WEIGHT_UPDATE_ANNOTATION = `${ANNOTATION_PREFIX}ignore-weight-update`;
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ccmAcceptsWeight } from '../../src/plan/annotations.js';
 import {
   type BackendLayout,
   backendWeights,
@@ -118,5 +119,13 @@ describe('the CCM weight arithmetic in each backend mode', () => {
       source: 88.24,
       target: 11.76,
     });
+  });
+});
+
+describe('the weight annotations the CCM takes (strconv.Atoi, then 0..100)', () => {
+  it('takes integers 0..100 with an optional sign, and nothing else', () => {
+    for (const value of ['0', '10', '100', '+50', '-0', '007']) expect(ccmAcceptsWeight(value)).toBe(true);
+    for (const value of ['101', '-1', ' 50', '50 ', '50.0', '1e2', 'abc', ''])
+      expect(ccmAcceptsWeight(value)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // of that CLB, a CCM-created group or no port of the Service, a weight that is not 0..100. Messages
 // follow the CCM's where it has one.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { CLB_ANNOTATIONS, clbAnnotation, parseVgroupPort } from '../../plan/annotations.js';
+import { CLB_ANNOTATIONS, ccmAcceptsWeight, clbAnnotation, parseVgroupPort } from '../../plan/annotations.js';
 import type { SlbState } from '../slb/state.js';
 
 /** Tag keys the CCM puts on the CLBs it creates itself; such a CLB cannot be reused. */
@@ -63,8 +63,6 @@ export function readServiceLoadBalancer(service: V1Service, slb: SlbState): Serv
   if (typeof groups === 'string') return invalid(groups);
   const weightText = annotation(service, 'weight');
   if (!weightText) return { status: 'valid', loadBalancerId, groups };
-  const weight = Number(weightText);
-  if (!/^\d+$/.test(weightText.trim()) || weight > 100)
-    return invalid(`weight must be integer in range [0,100] , got [${weightText}]`);
-  return { status: 'valid', loadBalancerId, weight, groups };
+  if (!ccmAcceptsWeight(weightText)) return invalid(`weight must be integer in range [0,100] , got [${weightText}]`);
+  return { status: 'valid', loadBalancerId, weight: Number(weightText), groups };
 }

@@ -7,6 +7,7 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import {
   ANNOTATION_PREFIX,
   CLB_ANNOTATIONS,
+  ccmAcceptsWeight,
   clbAnnotation,
   IGNORE_WEIGHT_UPDATE_ANNOTATION,
   LEGACY_ANNOTATION_PREFIX,
@@ -141,11 +142,6 @@ export async function weightUpdatesOn(pair: ServicePair): Promise<ChecklistItem[
     undefined,
     notFound(pair),
   );
-}
-
-/** The CCM parses the weight with strconv.Atoi (an optional sign, digits) and takes 0..100. */
-export function ccmAcceptsWeight(value: string): boolean {
-  return /^[+-]?\d+$/.test(value) && Number(value) >= 0 && Number(value) <= 100;
 }
 
 export async function weightsParse(pair: ServicePair): Promise<ChecklistItem[]> {

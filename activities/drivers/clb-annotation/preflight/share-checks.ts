@@ -75,13 +75,16 @@ function byLayouts(all: ClbLayouts[]): SameLayouts[] {
   return [...groups.values()];
 }
 
-function behind({ clbs, layouts }: SameLayouts, total: number): string {
-  const where = total > 1 && clbs.length === total ? `every CLB (${clbs.join(', ')})` : clbs.join(', ');
-  const { source, target } = layouts;
+/** "lb-a", or "every CLB (lb-a, lb-b)". */
+const where = ({ clbs }: SameLayouts, total: number) =>
+  total > 1 && clbs.length === total ? `every CLB (${clbs.join(', ')})` : clbs.join(', ');
+
+function behind(same: SameLayouts, total: number): string {
+  const { source, target } = same.layouts;
   const count = (layout: BackendLayout) => layout.podsPerNode.reduce((sum, n) => sum + n, 0);
   if (source.mode === 'eni' && target.mode === 'eni')
-    return `${count(source)} source and ${count(target)} target pod(s) behind ${where}`;
-  return `the source on ${describeLayout(source)} and the target on ${describeLayout(target)} behind ${where}`;
+    return `${count(source)} source and ${count(target)} target pod(s) behind ${where(same, total)}`;
+  return `the source on ${describeLayout(source)} and the target on ${describeLayout(target)} behind ${where(same, total)}`;
 }
 
 /** The item when a precondition is missing: no pods, or the backends could not be read. */
@@ -162,7 +165,7 @@ export function weightsCoverBackends(
       return [
         {
           step,
-          text: `${stepLabel(step)} on ${behind(same, total).replace(/^.* behind /, '')}: ${sides}, so the CLB applies ${share.source}% to the source and ${share.target}% to the target, not ${step.weights.source}/${step.weights.target}`,
+          text: `${stepLabel(step)} on ${where(same, total)}: ${sides}, so the CLB applies ${share.source}% to the source and ${share.target}% to the target, not ${step.weights.source}/${step.weights.target}`,
         },
       ];
     }),
