@@ -21,7 +21,9 @@ let worker: WorkerProcess | undefined;
 
 beforeAll(async () => {
   server = await startDevServer({ uiPort: false });
-  lab = await startLab({ rps: 200, backendMode: 'local', podIpPrefix: '127.0.15.' });
+  // 4 Istio pods over 3 nodes (2, 1, 1) and 3 ASM pods on one: the Istio side's node weights do not
+  // add up to its annotation weight (90 → 45 + 22 + 22), so the phases' shares are not the weights'.
+  lab = await startLab({ rps: 200, backendMode: 'local', sourcePods: 4, podIpPrefix: '127.0.15.' });
   connection = await Connection.connect({ address: server.address });
   worker = startWorkerProcess({ ...lab.workerEnv, TEMPORAL_ADDRESS: server.address });
 });
@@ -72,6 +74,8 @@ describe('the lab migration on node backends (Local)', () => {
     );
     expect(during.failures).toBe(0);
     expect(report.phases.map((phase) => phase.targetWeight)).toEqual([0, 10, 50, 90, 100]);
+    // Istio 89, 49, 9 against ASM 10, 50, 90: 10.1%, 50.51%, 90.91%.
+    expect(report.phases.map((phase) => phase.effectiveTargetShare)).toEqual([0, 10.1, 50.51, 90.91, 100]);
     for (const phase of report.phases.filter((p) => p.index > 0 || p.requests > 0)) {
       expect(phase.requests).toBeGreaterThan(0);
       expect(Math.abs((phase.observedTargetShare ?? -100) - (phase.effectiveTargetShare ?? 0))).toBeLessThanOrEqual(3);
