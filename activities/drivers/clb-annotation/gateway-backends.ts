@@ -34,8 +34,8 @@ export async function readGatewaySide(ref: ServiceRef, pods: ReadyPods): Promise
   return { ref, service: await readService(ref), pods };
 }
 
-/** The backends the CCM registered for the Service, in every group. */
-function registered(side: GatewaySide, groups: readonly ClbVServerGroupBackends[]) {
+/** The backends the CCM registered for the Service, in these groups. */
+export function ownedBackends(side: GatewaySide, groups: readonly ClbVServerGroupBackends[]) {
   return groups.flatMap((group) =>
     group.backends.filter((backend) => {
       const owner = parseBackendDescription(backend.description);
@@ -45,7 +45,7 @@ function registered(side: GatewaySide, groups: readonly ClbVServerGroupBackends[
 }
 
 export function backendMode(side: GatewaySide, groups: readonly ClbVServerGroupBackends[]): BackendMode {
-  const types = new Set(registered(side, groups).map((backend) => backend.type));
+  const types = new Set(ownedBackends(side, groups).map((backend) => backend.type));
   const clusterDefault = types.has('eni') || types.has('eci') ? 'eni' : 'ecs';
   return backendModeOf(side.service.metadata?.annotations, side.service.spec?.externalTrafficPolicy, clusterDefault);
 }
@@ -74,7 +74,9 @@ export function gatewayBackends(side: GatewaySide, groups: readonly ClbVServerGr
  */
 export function backendLayout(side: GatewaySide, groups: readonly ClbVServerGroupBackends[]): BackendLayout {
   const mode = backendMode(side, groups);
-  const perGroup = groups.map((group) => registered(side, [group]).filter((backend) => backend.type === 'ecs').length);
+  const perGroup = groups.map(
+    (group) => ownedBackends(side, [group]).filter((backend) => backend.type === 'ecs').length,
+  );
   return { mode, podsPerNode: podsPerNode(side), nodes: Math.max(0, ...perGroup) };
 }
 

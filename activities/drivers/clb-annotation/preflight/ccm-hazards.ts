@@ -134,7 +134,13 @@ export async function weightUpdatesOn(pair: ServicePair): Promise<ChecklistItem[
         off
           .map(
             ({ ref, service }) =>
-              `kubectl -n ${ref.namespace} annotate service ${ref.service} ${service.metadata?.annotations?.[IGNORE_WEIGHT_UPDATE_ANNOTATION] === undefined ? legacyKey(IGNORE_WEIGHT_UPDATE_ANNOTATION) : IGNORE_WEIGHT_UPDATE_ANNOTATION}-`,
+              `kubectl -n ${ref.namespace} annotate service ${ref.service} ${[
+                IGNORE_WEIGHT_UPDATE_ANNOTATION,
+                legacyKey(IGNORE_WEIGHT_UPDATE_ANNOTATION),
+              ]
+                .filter((key) => service.metadata?.annotations?.[key] !== undefined)
+                .map((key) => `${key}-`)
+                .join(' ')}`,
           )
           .join('; '),
       );

@@ -5,11 +5,17 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
-import { parseBackendDescription } from '../../../clb/effective.js';
 import type { ClbVServerGroupBackends } from '../../../clb/models.js';
 import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../../../clb/reuse.js';
 import type { ServiceRef } from '../../../kube/service.js';
-import { backendLayout, backendMode, describeLayout, type GatewaySide, readGatewaySide } from '../gateway-backends.js';
+import {
+  backendLayout,
+  backendMode,
+  describeLayout,
+  type GatewaySide,
+  ownedBackends,
+  readGatewaySide,
+} from '../gateway-backends.js';
 import type { ClbFields } from './fields.js';
 import type { PodsFound } from './pod-checks.js';
 import { withoutPods } from './pod-checks.js';
@@ -119,19 +125,13 @@ function missingBackends(
     const missing = side.pods.map((pod) => pod.ip).filter((ip) => !registered.has(ip));
     return missing.length > 0 ? `${group.id} lacks ${missing.join(', ')}` : undefined;
   }
-  const nodes = ownBackends(group, side).length;
+  const nodes = ownedBackends(side, [group]).length;
   const want = mode === 'local' ? backendLayout(side, groups).podsPerNode.length : 1;
   if (nodes >= want) return undefined;
   return mode === 'local'
     ? `${group.id} has ${nodes} node backend(s) of ${side.ref.service}, ${want} node(s) run its ready pods (Local)`
     : `${group.id} has no node backend of ${side.ref.service} (Cluster)`;
 }
-
-const ownBackends = (group: ClbVServerGroupBackends, side: GatewaySide) =>
-  group.backends.filter((backend) => {
-    const owner = parseBackendDescription(backend.description);
-    return owner?.service === side.ref.service && owner.namespace === side.ref.namespace;
-  });
 
 export async function targetBackendsHealthy(
   client: ClbClient,
@@ -151,7 +151,7 @@ export async function targetBackendsHealthy(
       for (const group of lb.vServerGroups) groups.push(await client.describeVServerGroupBackends(group.id));
       const problems = groups.flatMap((group) => missingBackends(group, side, groups) ?? []);
       // The target's backends: its pods' addresses (ENI) or its node backends (Cluster, Local).
-      const own = groups.flatMap((group) => ownBackends(group, side));
+      const own = ownedBackends(side, groups);
       const isTarget = (backend: { serverId: string; serverIp?: string; port: number }) =>
         (backend.serverIp !== undefined && side.pods.some((pod) => pod.ip === backend.serverIp)) ||
         own.some((mine) => mine.serverId === backend.serverId && mine.port === backend.port && mine.type === 'ecs');
