@@ -3,11 +3,19 @@
 import type { CloudProduct } from '../cloud/errors.js';
 import { type Query, RpcClient, type RpcClientOptions } from '../cloud/rpc-client.js';
 import { slbEndpoint } from './endpoint.js';
-import type { ClbBackendHealth, ClbLoadBalancer, ClbTag, ClbVServerGroup, ClbVServerGroupBackends } from './models.js';
+import type {
+  ClbBackendHealth,
+  ClbListenerScheduling,
+  ClbLoadBalancer,
+  ClbTag,
+  ClbVServerGroup,
+  ClbVServerGroupBackends,
+} from './models.js';
 import {
   acknowledgementSchema,
   healthStatusSchema,
   loadBalancerAttributeSchema,
+  loadBalancerListenersSchema,
   tagResourcesSchema,
   vServerGroupAttributeSchema,
   vServerGroupsSchema,
@@ -37,6 +45,23 @@ export class ClbClient {
       loadBalancerAttributeSchema,
       `CLB ${loadBalancerId}`,
     );
+  }
+
+  /** Every listener of a CLB with its scheduler (DescribeLoadBalancerListeners), all pages. */
+  async describeListeners(loadBalancerId: string): Promise<ClbListenerScheduling[]> {
+    const listeners: ClbListenerScheduling[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.rpc.call(
+        'DescribeLoadBalancerListeners',
+        { 'LoadBalancerId.1': loadBalancerId, MaxResults: 100, NextToken: nextToken },
+        loadBalancerListenersSchema,
+        `CLB ${loadBalancerId}`,
+      );
+      listeners.push(...page.listeners);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return listeners;
   }
 
   /** Every tag of a CLB (ListTagResources, as the CCM reads them), all pages. */

@@ -1,7 +1,13 @@
 // Effective weights: what share of new connections each gateway gets from a CLB, computed from the
 // backend weights the CLB reports, next to what the CCM's arithmetic predicts for the annotation
-// weights and the pod counts, backend by backend, with a readable account of every difference.
-import { effectiveShares, perBackendWeight, type Side, type SideWeights } from '../../src/plan/weights.js';
+// weights and the pod (or node) counts, backend by backend, with a readable account of every difference.
+import {
+  backendWeights,
+  effectiveShares,
+  perBackendWeight,
+  type Side,
+  type SideWeights,
+} from '../../src/plan/weights.js';
 import type { ClbBackend, ClbVServerGroupBackends } from './models.js';
 
 export interface VServerGroupWeights {
@@ -30,8 +36,13 @@ export interface EffectiveWeights {
 export interface GatewayBackends {
   /** IPs of the gateway's ready pods: in ENI mode each must be a backend of every group. */
   podIps?: readonly string[];
-  /** The gateway Service as the CCM writes it into backend descriptions. */
+  /** The gateway Service as the CCM writes it into backend descriptions (the only way to tell node backends). */
   service?: { namespace: string; name: string; clusterId?: string };
+  /**
+   * Node backends: `cluster`, every node (as many as are registered); `local`, one per node running
+   * ready pods, `podsPerNode` of them. Absent: pod (ENI) backends.
+   */
+  nodes?: { mode: 'cluster' } | { mode: 'local'; podsPerNode: readonly number[] };
 }
 
 export interface EffectiveWeightsInput {
@@ -87,6 +98,64 @@ interface GroupComparison {
   problems: string[];
 }
 
+interface SideComparison {
+  expectedSum: number;
+  problems: string[];
+}
+
+/** Pod backends: every ready pod is one, each at max(1, floor(W / pods)). */
+function comparePods(side: Side, weight: number, members: ClbBackend[], gateway: GatewayBackends): SideComparison {
+  const problems: string[] = [];
+  const pods = gateway.podIps ? [...new Set(gateway.podIps)] : undefined;
+  const count = pods?.length ?? members.length;
+  const expected = perBackendWeight(weight, count);
+  // A backend of a pod that is gone or not ready only matters while it still takes traffic.
+  for (const backend of members) {
+    const stale = pods !== undefined && !pods.includes(backend.serverIp ?? '');
+    if (stale && backend.weight > 0)
+      problems.push(`${side} ${address(backend)} has weight ${backend.weight} but is not a ready ${side} pod`);
+    else if (!stale && backend.weight !== expected)
+      problems.push(`${side} ${address(backend)} has weight ${backend.weight}, expected ${expected}`);
+  }
+  for (const ip of pods ?? []) {
+    if (!members.some((backend) => backend.serverIp === ip))
+      problems.push(`${side} pod ${ip} is not a backend (expected weight ${expected})`);
+  }
+  return { expectedSum: expected * count, problems };
+}
+
+/**
+ * Node backends. Cluster: every registered node at max(1, floor(W / nodes)). Local: one node per
+ * entry of podsPerNode, at max(1, floor(W × podsOnNode / pods)); which node has which count is not
+ * known here, so the weights are compared as sorted lists.
+ */
+function compareNodes(
+  side: Side,
+  weight: number,
+  members: ClbBackend[],
+  nodes: NonNullable<GatewayBackends['nodes']>,
+): SideComparison {
+  const expected =
+    nodes.mode === 'cluster'
+      ? backendWeights(weight, { mode: 'cluster', podsPerNode: [], nodes: members.length })
+      : backendWeights(weight, { mode: 'local', podsPerNode: nodes.podsPerNode, nodes: nodes.podsPerNode.length });
+  const expectedSum = expected.reduce((sum, each) => sum + each, 0);
+  const descending = (weights: number[]) => [...weights].sort((a, b) => b - a);
+  const want = descending(expected);
+  const have = descending(members.map((backend) => backend.weight));
+  const problems: string[] = [];
+  if (members.length === 0) problems.push(`${side} has no node backend`);
+  else if (want.length !== have.length)
+    problems.push(
+      `${side} has ${have.length} node backend(s) (${addresses(members)}), expected ${want.length}: one per node running ready ${side} pods`,
+    );
+  else if (want.some((each, i) => each !== have[i]))
+    problems.push(`${side} node backends ${addresses(members)} weigh ${have.join(', ')}, expected ${want.join(', ')}`);
+  return { expectedSum, problems };
+}
+
+const addresses = (backends: ClbBackend[]) => backends.map(address).join(', ');
+
 function compareGroup(group: ClbVServerGroupBackends, input: EffectiveWeightsInput): GroupComparison {
   const reported = { source: 0, target: 0 };
   const counted = { source: 0, target: 0 };
@@ -95,24 +164,13 @@ function compareGroup(group: ClbVServerGroupBackends, input: EffectiveWeightsInp
   for (const side of SIDES) {
     const gateway = input[side];
     const members = group.backends.filter((backend) => sideOf(backend, input) === side);
-    const pods = gateway.podIps ? [...new Set(gateway.podIps)] : undefined;
-    const count = pods?.length ?? members.length;
-    const expected = perBackendWeight(input.desired[side], count);
-    expectedSums[side] = expected * count;
     counted[side] = members.length;
     reported[side] = members.reduce((sum, backend) => sum + backend.weight, 0);
-    // A backend of a pod that is gone or not ready only matters while it still takes traffic.
-    for (const backend of members) {
-      const stale = pods !== undefined && !pods.includes(backend.serverIp ?? '');
-      if (stale && backend.weight > 0)
-        problems.push(`${side} ${address(backend)} has weight ${backend.weight} but is not a ready ${side} pod`);
-      else if (!stale && backend.weight !== expected)
-        problems.push(`${side} ${address(backend)} has weight ${backend.weight}, expected ${expected}`);
-    }
-    for (const ip of pods ?? []) {
-      if (!members.some((backend) => backend.serverIp === ip))
-        problems.push(`${side} pod ${ip} is not a backend (expected weight ${expected})`);
-    }
+    const comparison = gateway.nodes
+      ? compareNodes(side, input.desired[side], members, gateway.nodes)
+      : comparePods(side, input.desired[side], members, gateway);
+    expectedSums[side] = comparison.expectedSum;
+    problems.push(...comparison.problems);
   }
   return {
     weights: {

@@ -7,6 +7,15 @@ export interface ClbListener {
   description?: string;
 }
 
+/** A listener with how it spreads new connections over its backends. */
+export interface ClbListenerScheduling {
+  port: number;
+  protocol: string;
+  /** wrr | wlc | rr | sch | tch | qch */
+  scheduler: string;
+  vServerGroupId?: string;
+}
+
 export interface ClbLoadBalancer {
   id: string;
   name: string;

@@ -5,6 +5,7 @@ import type {
   ClbBackend,
   ClbBackendHealth,
   ClbListener,
+  ClbListenerScheduling,
   ClbLoadBalancer,
   ClbTag,
   ClbVServerGroup,
@@ -157,3 +158,29 @@ export const healthStatusSchema = z
 
 /** For actions whose answer carries nothing but the RequestId. */
 export const acknowledgementSchema = z.object({ RequestId: z.string() }).transform(() => undefined);
+
+export const loadBalancerListenersSchema = z
+  .object({
+    Listeners: z
+      .array(
+        z.object({
+          ListenerPort: int,
+          ListenerProtocol: z.string(),
+          Scheduler: z.string(),
+          VServerGroupId: text,
+        }),
+      )
+      .default([]),
+    NextToken: text,
+  })
+  .transform((body) => ({
+    listeners: body.Listeners.map(
+      (l): ClbListenerScheduling => ({
+        port: l.ListenerPort,
+        protocol: l.ListenerProtocol,
+        scheduler: l.Scheduler,
+        vServerGroupId: optionalText(l.VServerGroupId),
+      }),
+    ),
+    nextToken: optionalText(body.NextToken),
+  }));

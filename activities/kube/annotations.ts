@@ -1,7 +1,7 @@
 // The four CLB annotations of a gateway Service: read them, and write some of them with a JSON merge
 // patch that touches nothing else.
 import { PatchStrategy } from '@kubernetes/client-node';
-import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
+import { CLB_ANNOTATIONS, clbAnnotation } from '../../src/plan/index.js';
 import { type KubeCall, kubeFailure } from './errors.js';
 import { once, withKubeRetries } from './request.js';
 import { SERVICES } from './resources.js';
@@ -25,10 +25,11 @@ export interface ClbAnnotationsWrite {
 
 const KEYS = Object.keys(CLB_ANNOTATIONS) as ClbAnnotationKey[];
 
+/** The values the CCM reads: the `alibaba-cloud-` key, else the legacy `alicloud-` one. */
 function clbValues(annotations: Record<string, string> | undefined): ClbAnnotationValues {
   const values: ClbAnnotationValues = {};
   for (const key of KEYS) {
-    const value = annotations?.[CLB_ANNOTATIONS[key]];
+    const value = clbAnnotation(annotations, CLB_ANNOTATIONS[key]);
     if (value !== undefined) values[key] = value;
   }
   return values;

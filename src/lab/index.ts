@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { BackendMode } from '../plan/weights.js';
+import { LAB_NODE } from './asm/gateway-workload.js';
 import { startAsmControlPlane } from './asm/index.js';
 import { type AsmApiEmulator, startAsmApiEmulator } from './asm-api/server.js';
 import { gatewayFullName } from './asm-api/state.js';
@@ -20,7 +22,9 @@ import { createLabFaults, type LabFaults } from './faults.js';
 import { METRICS_PATH } from './gateway/index.js';
 import { startGatewayRuntime } from './gateway-runtime.js';
 import { writeWorkerKubeconfig } from './kube/worker-kubeconfig.js';
+import { startKubeProxy } from './kube-proxy/index.js';
 import { startKubelet } from './kubelet/index.js';
+import type { LabNode } from './kubelet/nodes.js';
 import { type Load, startLoad } from './load/index.js';
 import {
   ASM_MESH_ID,
@@ -28,6 +32,7 @@ import {
   CLBS,
   CLUSTER_ID,
   GATEWAY_NAMESPACE,
+  REGION,
   ROUTE,
   SOURCE_GATEWAY,
   TARGET_GATEWAY,
@@ -58,8 +63,16 @@ export interface LabOptions {
   /** From an annotation change to the CLB's new backend weights; default 500 ms. */
   ccmDelayMs?: number;
   routeMissingOnTarget?: boolean;
-  /** The first three octets of the pods' loopback IPs, e.g. `127.0.10.` (default): two labs at once need two. */
+  /**
+   * The first three octets of the pods' loopback IPs, e.g. `127.0.10.` (default): two labs at once need
+   * two. The lab's three nodes take .201 to .203 of it.
+   */
   podIpPrefix?: string;
+  /**
+   * What the CCM makes the CLB backends: `eni` (default) the pods; `cluster` every node, `local` the
+   * nodes running the gateway's pods, each node forwarding its NodePorts to the pods.
+   */
+  backendMode?: BackendMode;
   log?: (line: string) => void;
 }
 
@@ -94,10 +107,22 @@ function kubeConfig(path: string): KubeConfig {
   return config;
 }
 
-async function untilRegistered(emulator: SlbEmulator, pods: number): Promise<void> {
+/** Node names and addresses: the node the ASM gateway's pods run on, and two more. */
+function labNodes(prefix: string): LabNode[] {
+  return [LAB_NODE, `${LAB_NODE}-2`, `${LAB_NODE}-3`].map((name, i) => ({ name, ip: `${prefix}${201 + i}` }));
+}
+
+/** Until every CLB's group has each gateway's backends: every pod (ENI), or some node of each (node modes). */
+async function untilRegistered(emulator: SlbEmulator, pods: number, mode: BackendMode): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (CLBS.some((clb) => emulator.state.requireVServerGroup(clb.vServerGroupId).backends.length < pods)) {
-    if (Date.now() > deadline) throw new Error('the CCM did not register every gateway pod as a CLB backend');
+  const registered = (clb: (typeof CLBS)[number]) => {
+    const backends = emulator.state.requireVServerGroup(clb.vServerGroupId).backends;
+    if (mode === 'eni') return backends.length >= pods;
+    const of = (service: string) => backends.some((backend) => backend.description?.includes(`/${service}/`));
+    return of(clb.sourceService) && of(clb.targetService);
+  };
+  while (!CLBS.every(registered)) {
+    if (Date.now() > deadline) throw new Error('the CCM did not register every gateway as CLB backends');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -107,6 +132,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const asmServing = options.start === 'asm-serving';
   const sourcePods = options.sourcePods ?? 2;
   const targetPods = options.targetPods ?? 3;
+  const backendMode = options.backendMode ?? 'eni';
+  const ipPrefix = options.podIpPrefix ?? '127.0.10.';
+  const nodes = labNodes(ipPrefix);
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch(() => {});
@@ -139,7 +167,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     log('building the scene: gateways, Services with CLB annotations, IstioGateway, bookinfo routes');
     const kubelet = await startKubelet({
       kubeconfig: cluster.adminKubeconfig,
-      ipPool: { prefix: options.podIpPrefix ?? '127.0.10.' },
+      ipPool: { prefix: ipPrefix, last: 200 },
+      nodes: { list: nodes, region: REGION },
       readinessProbes: true,
       // The proxies' drain: the ASM control plane removes a retired pod as soon as the CCM dropped it.
       terminationMs: 10_000,
@@ -152,14 +181,21 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       reconcileDelayMs: options.ccmDelayMs ?? 500,
     });
     stops.push(() => ccm.stop());
+    const kubeProxy = await startKubeProxy({ kubeconfig: cluster.adminKubeconfig, nodes });
+    stops.push(() => kubeProxy.stop());
     const asmControlPlane = await startAsmControlPlane({
       kubeconfig: asm.adminKubeconfig,
       clusterKubeconfig: cluster.adminKubeconfig,
       mesh: { state: mesh, faults: asmApi.faults },
-      registry: clbRegistration(
-        emulator.state,
-        CLBS.map((clb) => clb.vServerGroupId),
-      ),
+      // With node backends a pod takes traffic through its node as soon as it is a ready endpoint, and
+      // none once it is not: Ready is registered, as without a registry.
+      registry:
+        backendMode === 'eni'
+          ? clbRegistration(
+              emulator.state,
+              CLBS.map((clb) => clb.vServerGroupId),
+            )
+          : undefined,
     });
     stops.push(() => asmControlPlane.stop());
     await buildScene(kubeConfig(cluster.adminKubeconfig), kubeConfig(asm.adminKubeconfig), {
@@ -167,6 +203,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       targetPods,
       routeMissingOnTarget: options.routeMissingOnTarget,
       targetServing: asmServing,
+      backendMode,
+      nodes: nodes.map((node) => node.name),
     });
     const targetsFile = join(dir, 'gateway-targets.json');
     const gateways = await startGatewayRuntime({
@@ -176,7 +214,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     });
     stops.push(() => gateways.stop());
     await gateways.untilRunning(sourcePods + targetPods);
-    await untilRegistered(emulator, sourcePods + targetPods);
+    await untilRegistered(emulator, sourcePods + targetPods, backendMode);
 
     log('starting Prometheus (scraping every gateway pod each second) and the CLB proxies');
     const prometheus = await startPrometheus({ targetsFile, metricsPath: METRICS_PATH });
@@ -216,7 +254,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       asmAdminKubeconfig: asm.adminKubeconfig,
     });
     log(
-      `lab ready: ${sourcePods} Istio and ${targetPods} ASM gateway pods behind ${CLBS.length} CLBs` +
+      `lab ready: ${sourcePods} Istio and ${targetPods} ASM gateway pods behind ${CLBS.length} CLBs (${backendMode} backends)` +
         ` (${asmServing ? 'ASM' : 'Istio'} serving), ${rps} requests/s`,
     );
     return {

@@ -4,7 +4,8 @@
 // second CLB, a second Service at weight 0; the bookinfo routes on the cluster and their migrated
 // copies on ASM. Or, when the ASM gateway already serves, the same with the weights at 0/100.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { CLB_ANNOTATIONS, formatVgroupPort } from '../plan/index.js';
+import { BACKEND_TYPE_ANNOTATION, type BackendMode, CLB_ANNOTATIONS, formatVgroupPort } from '../plan/index.js';
+import { LAB_NODE } from './asm/gateway-workload.js';
 import { bookinfoObjects, type KubeJson, putObjects } from './kube/bookinfo.js';
 import {
   APP_NAMESPACE,
@@ -22,6 +23,10 @@ import type { SlbState } from './slb/state.js';
 export interface SceneOptions {
   sourcePods: number;
   targetPods: number;
+  /** ENI: pods are the CLB backends (the CCM's default here); Cluster / Local: nodes are. */
+  backendMode: BackendMode;
+  /** The nodes the Istio gateway's pods are spread over in Cluster and Local mode (the ASM gateway's run on LAB_NODE). */
+  nodes: readonly string[];
   /** The ASM side lacks the bookinfo VirtualService: its gateway answers 404. */
   routeMissingOnTarget?: boolean;
   /** Every CLB already sends all traffic to the ASM gateway (weights 0/100), as after a migration. */
@@ -30,14 +35,19 @@ export interface SceneOptions {
 
 const PORTS = [{ name: 'http2', port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: 'TCP' }];
 
-function clbAnnotations(clb: LabClb, weight: string): Record<string, string> {
+function clbAnnotations(clb: LabClb, weight: string, mode: BackendMode): Record<string, string> {
   return {
     [CLB_ANNOTATIONS.id]: clb.id,
     [CLB_ANNOTATIONS.forceOverrideListeners]: 'false',
     [CLB_ANNOTATIONS.vgroupPort]: formatVgroupPort([{ id: clb.vServerGroupId, port: SERVICE_PORT }]),
     [CLB_ANNOTATIONS.weight]: weight,
+    ...(mode !== 'eni' && { [BACKEND_TYPE_ANNOTATION]: 'ecs' }),
   };
 }
+
+/** The traffic policy that gives the mode its node backends. */
+const trafficPolicy = (mode: BackendMode) =>
+  mode === 'eni' ? {} : { externalTrafficPolicy: mode === 'local' ? 'Local' : 'Cluster' };
 
 export function addLoadBalancers(slb: SlbState): void {
   for (const clb of CLBS) {
@@ -55,6 +65,7 @@ export function asmRouting(routeMissingOnTarget = false): KubeJson[] {
 
 export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: SceneOptions): Promise<void> {
   const [sourceWeight, targetWeight] = options.targetServing ? ['0', '100'] : ['100', '0'];
+  const mode = options.backendMode;
   const core = cluster.makeApiClient(CoreV1Api);
   const asmCore = asm.makeApiClient(CoreV1Api);
   for (const name of [GATEWAY_NAMESPACE, APP_NAMESPACE]) {
@@ -70,7 +81,7 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
           labels: { app: `istio-${SOURCE_GATEWAY}`, istio: SOURCE_GATEWAY },
         },
         spec: {
-          nodeName: 'lab-node',
+          nodeName: mode === 'eni' ? LAB_NODE : (options.nodes[i % options.nodes.length] ?? LAB_NODE),
           containers: [{ name: 'istio-proxy', image: 'istio/proxyv2', ports: [{ containerPort: CONTAINER_PORT }] }],
         },
       },
@@ -81,10 +92,11 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
       namespace: GATEWAY_NAMESPACE,
       body: {
         metadata: { name, annotations },
-        spec: { type: 'LoadBalancer', selector: { istio: gateway }, ports: PORTS },
+        spec: { type: 'LoadBalancer', selector: { istio: gateway }, ports: PORTS, ...trafficPolicy(mode) },
       },
     });
-  for (const clb of CLBS) await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, sourceWeight));
+  for (const clb of CLBS)
+    await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, sourceWeight, mode));
   const [first, ...others] = CLBS;
   if (!first) return;
   // Step 2: the ASM gateway, whose Service carries the first CLB's annotations (weight 0 before a migration).
@@ -102,11 +114,13 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
         replicaCount: options.targetPods,
         ports: PORTS,
         serviceType: 'LoadBalancer',
-        serviceAnnotations: clbAnnotations(first, targetWeight),
+        ...trafficPolicy(mode),
+        serviceAnnotations: clbAnnotations(first, targetWeight, mode),
       },
     },
   });
-  for (const clb of others) await createService(clb.targetService, TARGET_GATEWAY, clbAnnotations(clb, targetWeight));
+  for (const clb of others)
+    await createService(clb.targetService, TARGET_GATEWAY, clbAnnotations(clb, targetWeight, mode));
   // Step 3: the routes on the cluster, and their copies on ASM selecting the ASM gateway.
   await putObjects(cluster.makeApiClient(CustomObjectsApi), APP_NAMESPACE, bookinfoObjects());
   await putObjects(asm.makeApiClient(CustomObjectsApi), APP_NAMESPACE, asmRouting(options.routeMissingOnTarget));

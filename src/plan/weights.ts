@@ -1,16 +1,61 @@
 // The cloud controller manager's weight arithmetic and the effective shares it produces on a CLB.
-// The weight written on a Service is not the share a gateway gets: with ENI (pod) backends each pod
-// receives max(1, floor(W / pods)), and W = 0 gives every pod 0.
+// The weight W written on a Service is not the share a gateway gets: the CCM spreads it over the
+// Service's backends (podPercentAlgorithm in its vgroups.go), in one of three backend modes:
+// - eni: every ready pod is a backend, max(1, floor(W / pods)) each;
+// - cluster: every node is a backend on the NodePort, max(1, floor(W / nodes)) each;
+// - local: every node that runs ready pods is a backend on the NodePort, max(1, floor(W × podsOnNode / pods)).
+// W = 0 gives every backend 0 and keeps it registered.
 
 export interface SideWeights {
   source: number;
   target: number;
 }
 
-/** Per-backend weight the CCM writes for one Service's pods (ENI or Cluster mode). */
+/** How the CCM turns a Service into CLB backends. */
+export const BACKEND_MODES = ['eni', 'cluster', 'local'] as const;
+export type BackendMode = (typeof BACKEND_MODES)[number];
+
+/** One Service's backends as the CCM sees them. */
+export interface BackendLayout {
+  mode: BackendMode;
+  /** The Service's ready pods on each node that runs any (one entry per node). */
+  podsPerNode: readonly number[];
+  /** Every node the CCM registers in cluster mode. */
+  nodes: number;
+}
+
+/** An ENI layout of `pods` pods (where they run does not matter in ENI mode). */
+export function eniLayout(pods: number): BackendLayout {
+  return { mode: 'eni', podsPerNode: pods > 0 ? [pods] : [], nodes: 0 };
+}
+
+/** Per-backend weight in ENI and cluster mode: max(1, floor(W / backends)), 0 for W = 0. */
 export function perBackendWeight(annotationWeight: number, backends: number): number {
   if (annotationWeight <= 0 || backends <= 0) return 0;
   return Math.max(1, Math.floor(annotationWeight / backends));
+}
+
+/**
+ * The weight of every backend the CCM registers for a Service with annotation weight W: one per pod
+ * (eni), per node (cluster) or per node running pods, in the order of `podsPerNode` (local).
+ */
+export function backendWeights(annotationWeight: number, layout: BackendLayout): number[] {
+  const pods = layout.podsPerNode.reduce((sum, count) => sum + count, 0);
+  switch (layout.mode) {
+    case 'eni':
+      return Array.from({ length: pods }, () => perBackendWeight(annotationWeight, pods));
+    case 'cluster':
+      return Array.from({ length: layout.nodes }, () => perBackendWeight(annotationWeight, layout.nodes));
+    case 'local':
+      return layout.podsPerNode
+        .filter((count) => count > 0)
+        .map((count) => (annotationWeight <= 0 ? 0 : Math.max(1, Math.floor((annotationWeight * count) / pods))));
+  }
+}
+
+/** The sum of a Service's backend weights: its side of the CLB's split. */
+export function sideWeightSum(annotationWeight: number, layout: BackendLayout): number {
+  return backendWeights(annotationWeight, layout).reduce((sum, weight) => sum + weight, 0);
 }
 
 /** Effective share (0..100, two decimals) of each side from the per-backend weight sums. */
@@ -22,11 +67,8 @@ export function effectiveShares(sourceSum: number, targetSum: number): SideWeigh
 }
 
 /** The shares the CLB should end up with once the CCM has applied these annotation weights. */
-export function expectedShares(weights: SideWeights, sourcePods: number, targetPods: number): SideWeights {
-  return effectiveShares(
-    perBackendWeight(weights.source, sourcePods) * sourcePods,
-    perBackendWeight(weights.target, targetPods) * targetPods,
-  );
+export function expectedShares(weights: SideWeights, source: BackendLayout, target: BackendLayout): SideWeights {
+  return effectiveShares(sideWeightSum(weights.source, source), sideWeightSum(weights.target, target));
 }
 
 export type Side = keyof SideWeights;

@@ -149,6 +149,15 @@ describe('reading a CLB', () => {
     emulator.state.removeTags(LB, Object.keys(many));
   });
 
+  it("reads every listener's scheduler and vServer group", async () => {
+    emulator.state.setScheduler(LB, 443, 'sch');
+    expect(await client.describeListeners(LB)).toEqual([
+      { port: 80, protocol: 'tcp', scheduler: 'wrr', vServerGroupId: HTTP_GROUP },
+      { port: 443, protocol: 'tcp', scheduler: 'sch', vServerGroupId: HTTPS_GROUP },
+    ]);
+    emulator.state.setScheduler(LB, 443, 'wrr');
+  });
+
   it('lists the vServer groups with the listeners they serve', async () => {
     expect(await client.describeVServerGroups(LB)).toEqual([
       { id: HTTP_GROUP, name: 'http', serverCount: 5, listeners: [{ port: 80, protocol: 'tcp' }] },
@@ -359,8 +368,10 @@ describe('effective weights read back through the API', () => {
     loadBalancerId: LB,
     vServerGroupIds: [HTTP_GROUP, HTTPS_GROUP],
     desired,
-    source: { podIps: sourcePods, service: sourceService },
-    target: { podIps: target, service: targetService },
+    sides: () => ({
+      source: { podIps: sourcePods, service: sourceService },
+      target: { podIps: target, service: targetService },
+    }),
   });
 
   it('90 over 2 pods and 10 over 3 pods: the target gets 9.09% on every group', async () => {

@@ -1,6 +1,6 @@
 // The lab's CCM against a real kube-apiserver: Services with the CLB annotations and pods started by
-// the lab's kubelet become ENI backends of the emulated CLB with the CCM's arithmetic, after the
-// reconcile delay; wrong annotations are refused with the CCM's Events; a stall holds changes back.
+// the lab's kubelet become backends of the emulated CLB with the CCM's arithmetic, after the reconcile
+// delay: pods (ENI), every node (Cluster) or the nodes running pods (Local), at the NodePort; wrong annotations are refused with the CCM's Events; a stall holds changes back.
 // Each test has its own CLB and Services, so that none sees another's backends.
 import {
   CoreV1Api,
@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Ccm, startCcm } from '../../src/lab/ccm/index.js';
 import { startTestCluster, type TestCluster } from '../../src/lab/cluster/index.js';
 import { type Kubelet, startKubelet } from '../../src/lab/kubelet/index.js';
+import type { LabNode } from '../../src/lab/kubelet/nodes.js';
 import { type Backend, SlbState } from '../../src/lab/slb/state.js';
-import { CLB_ANNOTATIONS } from '../../src/plan/index.js';
+import { BACKEND_TYPE_ANNOTATION, CLB_ANNOTATIONS } from '../../src/plan/index.js';
 
 const NS = 'istio-system';
 const CLUSTER_ID = 'c-lab-ccm';
@@ -25,6 +26,8 @@ const PORTS: V1ServicePort[] = [
   { name: 'https', port: 443, targetPort: 8443 },
 ];
 const WAIT = { timeout: 10_000, interval: 50 };
+/** Three nodes with addresses of their own; the ENI tests' pods run on lab-node, which has no Node object. */
+const NODES: LabNode[] = [1, 2, 3].map((i) => ({ name: `node-${i}`, ip: `127.0.19.${i}` }));
 
 let cluster: TestCluster | undefined;
 let core: CoreV1Api;
@@ -42,6 +45,7 @@ beforeAll(async () => {
     kubeconfig: cluster.adminKubeconfig,
     ipPool: { prefix: '127.0.9.' },
     terminationMs: 200,
+    nodes: { list: NODES, region: 'cn-hangzhou' },
   });
   ccm = await startCcm({ kubeconfig: cluster.adminKubeconfig, slb, clusterId: CLUSTER_ID, reconcileDelayMs: DELAY_MS });
 });
@@ -70,29 +74,51 @@ function annotations(clb: { id: string; vgroupPort: string }, weight: string): R
   };
 }
 
-async function createPods(gateway: string, count: number, from = 0): Promise<string[]> {
+async function createPods(gateway: string, count: number, from = 0, nodeName = 'lab-node'): Promise<string[]> {
   const names = Array.from({ length: count }, (_, i) => `${gateway}-${from + i}`);
   for (const name of names)
     await core.createNamespacedPod({
       namespace: NS,
       body: {
         metadata: { name, labels: { istio: gateway } },
-        spec: { nodeName: 'lab-node', containers: [{ name: 'istio-proxy', image: 'proxyv2' }] },
+        spec: { nodeName, containers: [{ name: 'istio-proxy', image: 'proxyv2' }] },
       },
     });
   return names;
 }
 
-/** A LoadBalancer Service selecting `istio: <name>`, and its pods. */
-async function createGateway(name: string, serviceAnnotations: Record<string, string>, pods: number) {
+/** A LoadBalancer Service selecting `istio: <name>`, and its pods; with a traffic policy, node backends. */
+async function createGateway(
+  name: string,
+  serviceAnnotations: Record<string, string>,
+  pods: number,
+  externalTrafficPolicy?: 'Local' | 'Cluster',
+) {
+  const annotations = externalTrafficPolicy
+    ? { ...serviceAnnotations, [BACKEND_TYPE_ANNOTATION]: 'ecs' }
+    : serviceAnnotations;
   await core.createNamespacedService({
     namespace: NS,
     body: {
-      metadata: { name, annotations: serviceAnnotations },
-      spec: { type: 'LoadBalancer', selector: { istio: name }, ports: PORTS },
+      metadata: { name, annotations },
+      spec: { type: 'LoadBalancer', selector: { istio: name }, ports: PORTS, externalTrafficPolicy },
     },
   });
   return createPods(name, pods);
+}
+
+/** The NodePort the API server gave a Service's port. */
+async function nodePortOf(name: string, port: number): Promise<number | undefined> {
+  const service = await core.readNamespacedService({ namespace: NS, name });
+  return service.spec?.ports?.find((p) => p.port === port)?.nodePort;
+}
+
+/** `[serverId, port, weight]` of the Service's backends in a group, by serverId. */
+function nodeBackendsOf(groupId: string, service: string): [string, number, number][] {
+  return (slb.vServerGroups.get(groupId)?.backends ?? [])
+    .filter((backend) => backend.description?.endsWith(`/${service}/${NS}/${CLUSTER_ID}`))
+    .map((backend): [string, number, number] => [backend.serverId, backend.port, backend.weight])
+    .sort(([a], [b]) => a.localeCompare(b));
 }
 
 async function annotate(name: string, values: Record<string, string>): Promise<void> {
@@ -319,5 +345,68 @@ describe('lab CCM', () => {
     await setWeight('istio-ingressgateway-asm', '90');
     await vi.waitFor(() => expect(weightsOf('rsp-shared-80', 'istio-ingressgateway-asm')).toEqual([30, 30, 30]), WAIT);
     expect(istio()).toEqual(istioBefore);
+  });
+
+  it('ENI: a weight smaller than the pod count gives every pod 1, so the side weighs more than it says', async () => {
+    const clb = addClb('enismall');
+    await createGateway('gw-enismall', annotations(clb, '2'), 3);
+    await vi.waitFor(() => expect(weightsOf('rsp-enismall-80', 'gw-enismall')).toEqual([1, 1, 1]), WAIT);
+  });
+
+  it('Cluster: every node at the NodePort, max(1, floor(W / nodes)), whether it runs a pod or not', async () => {
+    const clb = addClb('cluster');
+    await createGateway('gw-cluster', annotations(clb, '50'), 0, 'Cluster');
+    await createPods('gw-cluster', 1, 0, 'node-1');
+    const [http, https] = [await nodePortOf('gw-cluster', 80), await nodePortOf('gw-cluster', 443)];
+    expect(http).toBeGreaterThanOrEqual(30000);
+    const every = (port: number | undefined, weight: number) =>
+      NODES.map((node): [string, number | undefined, number] => [`i-${node.name}`, port, weight]);
+    await vi.waitFor(() => expect(nodeBackendsOf('rsp-cluster-80', 'gw-cluster')).toEqual(every(http, 16)), WAIT);
+    expect(nodeBackendsOf('rsp-cluster-443', 'gw-cluster')).toEqual(every(https, 16));
+    const backend = slb.vServerGroups.get('rsp-cluster-80')?.backends[0];
+    expect(backend).toMatchObject({ type: 'ecs', serverIp: '127.0.19.1' });
+
+    // W = 2 over 3 nodes: 1 each (3 in all); W = 0: every node stays, at 0.
+    await setWeight('gw-cluster', '2');
+    await vi.waitFor(() => expect(nodeBackendsOf('rsp-cluster-80', 'gw-cluster')).toEqual(every(http, 1)), WAIT);
+    await setWeight('gw-cluster', '0');
+    await vi.waitFor(() => expect(nodeBackendsOf('rsp-cluster-80', 'gw-cluster')).toEqual(every(http, 0)), WAIT);
+  });
+
+  it('Local: the nodes running ready pods, max(1, floor(W × podsOnNode / pods)), following the pods', async () => {
+    const clb = addClb('local');
+    await createGateway('gw-local', annotations(clb, '90'), 0, 'Local');
+    await createPods('gw-local', 3, 0, 'node-1');
+    await createPods('gw-local', 1, 3, 'node-2');
+    const port = await nodePortOf('gw-local', 80);
+    // 4 pods: node-1 with 3 gets floor(90 × 3 / 4) = 67, node-2 with 1 gets 22; node-3 is no backend.
+    await vi.waitFor(
+      () =>
+        expect(nodeBackendsOf('rsp-local-80', 'gw-local')).toEqual([
+          ['i-node-1', port, 67],
+          ['i-node-2', port, 22],
+        ]),
+      WAIT,
+    );
+    // W = 3 over 4 pods: node-1 gets floor(9 / 4) = 2, node-2 max(1, 0) = 1.
+    await setWeight('gw-local', '3');
+    await vi.waitFor(
+      () =>
+        expect(nodeBackendsOf('rsp-local-80', 'gw-local')).toEqual([
+          ['i-node-1', port, 2],
+          ['i-node-2', port, 1],
+        ]),
+      WAIT,
+    );
+    // The pod on node-2 goes: node-2 leaves the groups, node-1 has every pod.
+    await setWeight('gw-local', '90');
+    await core.deleteNamespacedPod({ namespace: NS, name: 'gw-local-3' });
+    const https = await nodePortOf('gw-local', 443);
+    await vi.waitFor(
+      () => expect(nodeBackendsOf('rsp-local-443', 'gw-local')).toEqual([['i-node-1', https, 90]]),
+      WAIT,
+    );
+    await setWeight('gw-local', '0');
+    await vi.waitFor(() => expect(nodeBackendsOf('rsp-local-80', 'gw-local')).toEqual([['i-node-1', port, 0]]), WAIT);
   });
 });

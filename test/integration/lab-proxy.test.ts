@@ -1,5 +1,5 @@
 // The CLB proxy of one listener in front of real gateway pods: new connections spread by the current
-// backend weights of the SLB emulator's state, keep-alive connections stay where they are, weight 0
+// backend weights of the SLB emulator's state (or in turn, or by client, as the listener's scheduler says), keep-alive connections stay where they are, weight 0
 // and unhealthy backends take no new connections, and no backend at all resets the connection.
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -87,5 +87,28 @@ describe('CLB proxy', () => {
     const refused = scene.proxy.stats.refused;
     expect(await failureOf(scene.url('/productpage'), HOST)).toBe('ECONNRESET');
     expect(scene.proxy.stats.refused).toBe(refused + 1);
+  });
+
+  describe('with a scheduler that does not weigh backends', () => {
+    const setScheduler = (scheduler: 'wrr' | 'rr' | 'sch') => {
+      const [lb] = scene.slb.loadBalancers.keys();
+      scene.slb.setScheduler(lb ?? '', 80, scheduler);
+    };
+
+    it('takes turns under rr: 90/10 weights split the connections evenly', async () => {
+      scene.setWeights(90, 10);
+      setScheduler('rr');
+      onTestFinished(() => setScheduler('wrr'));
+      const before = scene.pods.map((_, index) => connections(index));
+      await servedBy(200);
+      expect(scene.pods.map((_, index) => connections(index) - (before[index] ?? 0))).toEqual([100, 100]);
+    });
+
+    it('keeps one client address on one backend under sch, whatever the weights', async () => {
+      scene.setWeights(50, 50);
+      setScheduler('sch');
+      onTestFinished(() => setScheduler('wrr'));
+      expect(new Set(await servedBy(50)).size).toBe(1);
+    });
   });
 });

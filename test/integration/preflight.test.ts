@@ -15,6 +15,8 @@ import {
   buildPlan,
   CLB_ANNOTATIONS,
   type ClbTraffic,
+  IGNORE_WEIGHT_UPDATE_ANNOTATION,
+  legacyKey,
   type MigrationInput,
   type MigrationPlan,
 } from '../../src/plan/index.js';
@@ -37,11 +39,16 @@ const ITEMS = {
   tags: 'CLB has no blocking tag',
   protection: 'CLB modification protection off',
   listeners: 'every listener has a vServer group in vgroup-port',
+  schedulers: 'every listener spreads connections by backend weight',
   sourceAnnotations: `source Service ${GATEWAY_NS}/${SOURCE_SERVICE} carries the CLB annotations`,
   targetAnnotations: `target Service ${GATEWAY_NS}/${TARGET_SERVICE} carries the CLB annotations`,
+  weightsParse: 'both weight annotations are integers 0–100',
+  weightUpdates: 'neither Service turns off weight updates',
+  prefix: 'the CLB annotations use the alibaba-cloud- prefix',
   ports: 'target Service ports match the source',
   backends: 'target pods are healthy backends of every vServer group',
   shares: 'every phase gives the target about the share its weights say',
+  covered: "every phase's weights cover their side's backends",
   gateways: 'Gateway resources select the ASM gateway on the ASM control plane',
   routes: 'ASM gateway pods answer every route like the Istio gateway',
 };
@@ -112,6 +119,21 @@ async function onlyFailure(item: string): Promise<ChecklistItem> {
 }
 
 const clb = () => scene.clbs[0] as AsmScene['clbs'][number];
+
+/** Sets (or, with null, removes) annotations of a gateway Service until the test ends. */
+async function annotateForTest(service: string, values: Record<string, string | null>): Promise<void> {
+  const patch = (annotations: Record<string, string | null>) =>
+    scene.admin.patchNamespacedService(
+      { namespace: GATEWAY_NS, name: service, body: { metadata: { annotations } } },
+      MERGE_PATCH,
+    );
+  const before = (await scene.admin.readNamespacedService({ namespace: GATEWAY_NS, name: service })).metadata
+    ?.annotations;
+  await patch(values);
+  onTestFinished(async () => {
+    await patch(Object.fromEntries(Object.keys(values).map((key) => [key, before?.[key] ?? null])));
+  });
+}
 const ipOf = (name: string) => scene.pods.find((pod) => pod.name === name)?.ip ?? '';
 
 describe('pre-flight', () => {
@@ -174,11 +196,12 @@ describe('pre-flight', () => {
     expect(blocking.map((item) => [item.status, item.item])).toEqual([
       ['unchecked', 'CLB reusable'],
       ['unchecked', ITEMS.listeners],
+      ['unchecked', ITEMS.schedulers],
       ['fail', ITEMS.sourceAnnotations],
       ['fail', ITEMS.targetAnnotations],
       ['unchecked', ITEMS.backends],
     ]);
-    const [reusable, , source] = blocking as ChecklistItem[];
+    const [reusable, , , source] = blocking as ChecklistItem[];
     // A CLB that does not exist is about the input, not about permissions.
     expect(reusable?.cause).toBe('not found: CLB lb-typo in cn-hangzhou');
     expect(reusable?.fix).toBe(
@@ -190,13 +213,14 @@ describe('pre-flight', () => {
     expect(source?.fix).toMatch(/^check the input first: if traffic.loadBalancers\[0\].id is wrong, correct it/);
     for (const item of blocking) expect(item.fix ?? '').not.toMatch(/kubectl|grant/);
     expect(checklistSummary(report.items)).toBe(
-      'not found (CLB lb-typo in cn-hangzhou): 8 of 11 checks could run, 2 failed',
+      'not found (CLB lb-typo in cn-hangzhou): 12 of 16 checks could run, 2 failed',
     );
     // What `gateshift status` and `gateshift start` print of it.
     expect(checklistLines(report.items).join('\n')).toMatchInlineSnapshot(`
-      "preflight: not found (CLB lb-typo in cn-hangzhou): 8 of 11 checks could run, 2 failed
+      "preflight: not found (CLB lb-typo in cn-hangzhou): 12 of 16 checks could run, 2 failed
         UNCHECKED  [clb/lb-typo] CLB reusable
                    [clb/lb-typo] every listener has a vServer group in vgroup-port
+                   [clb/lb-typo] every listener spreads connections by backend weight
                    why: could not check: CLB lb-typo in cn-hangzhou does not exist
                    fix: check traffic.loadBalancers[0].id ("lb-typo") and traffic.loadBalancers[0].region ("cn-hangzhou") in the input: no such CLB in that region
         FAIL       [clb/lb-typo] source Service istio-system/istio-ingressgateway carries the CLB annotations: the input gives "lb-typo" (traffic.loadBalancers[0].id), istio-system/istio-ingressgateway carries "lb-bp1scenepublic" (service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id)
@@ -215,6 +239,7 @@ describe('pre-flight', () => {
       ['fail', ITEMS.targetPods],
       ['unchecked', ITEMS.backends],
       ['unchecked', ITEMS.shares],
+      ['unchecked', ITEMS.covered],
       // The Gateway copies select the ASM gateway by the selector's istio label.
       ['fail', ITEMS.gateways],
       ['unchecked', ITEMS.routes],
@@ -358,5 +383,92 @@ describe('pre-flight', () => {
     const failed = await onlyFailure(ITEMS.ports);
     expect(failed.why).toBe(`port 443: targetPort ${scene.podPorts.https} on the source, 9443 on the target`);
     expect(failed.fix).toBe('give the IstioGateway the ports and targetPorts of the Istio gateway Service');
+  });
+
+  it('fails on a round-robin listener, which ignores weights, and warns on a hashing one', async () => {
+    const [http, https] = clb().groups;
+    const { state } = scene.emulator;
+    state.setScheduler(clb().id, http?.port ?? 0, 'rr');
+    onTestFinished(() => state.setScheduler(clb().id, http?.port ?? 0, 'wrr'));
+    const failed = await onlyFailure(ITEMS.schedulers);
+    expect(failed.resource).toBe(`clb/${clb().id}`);
+    expect(failed.why).toBe(
+      `listener tcp:${http?.port} uses rr (round robin: backends take turns, whatever their weight): the backend weights the CCM writes do not change its split, so every phase would be a no-op reported as done`,
+    );
+    expect(failed.fix).toBe(
+      `set the scheduling algorithm of tcp:${http?.port} to weighted round robin (wrr) in the CLB console or with SetLoadBalancerTCPListenerAttribute LoadBalancerId=${clb().id} ListenerPort=${http?.port} Scheduler=wrr`,
+    );
+
+    state.setScheduler(clb().id, http?.port ?? 0, 'wrr');
+    state.setScheduler(clb().id, https?.port ?? 0, 'sch');
+    onTestFinished(() => state.setScheduler(clb().id, https?.port ?? 0, 'wrr'));
+    const report = await runPreflight();
+    expect(report.ok).toBe(true);
+    const hashing = report.items.find((item) => item.item === ITEMS.schedulers);
+    expect(hashing).toMatchObject({ status: 'warn' });
+    expect(hashing?.why).toContain(
+      `listener tcp:${https?.port} uses sch (consistent hashing of the source IP: a client stays on its backend)`,
+    );
+  });
+
+  it('fails when a Service turns off weight updates', async () => {
+    await annotateForTest(TARGET_SERVICE, { [IGNORE_WEIGHT_UPDATE_ANNOTATION]: 'On' });
+    const failed = await onlyFailure(ITEMS.weightUpdates);
+    expect(failed.why).toBe(
+      `the target Service ${GATEWAY_NS}/${TARGET_SERVICE} carries ${IGNORE_WEIGHT_UPDATE_ANNOTATION}: "on": the CCM would never change its backend weights, whatever the weight annotation says`,
+    );
+    expect(failed.fix).toBe(
+      `kubectl -n ${GATEWAY_NS} annotate service ${TARGET_SERVICE} ${IGNORE_WEIGHT_UPDATE_ANNOTATION}-`,
+    );
+  });
+
+  it("fails on a weight the CCM cannot parse, which would drop the Service's backends", async () => {
+    await annotateForTest(TARGET_SERVICE, { [CLB_ANNOTATIONS.weight]: '0.5' });
+    const report = await runPreflight();
+    const failed = report.items.filter((item) => !item.ok);
+    expect(failed.map((item) => item.item)).toEqual([ITEMS.targetAnnotations, ITEMS.weightsParse]);
+    expect(failed[1]?.why).toBe(
+      `the target Service ${GATEWAY_NS}/${TARGET_SERVICE} has weight "0.5": the CCM takes only an integer 0–100; with anything else it drops the Service from its model of the vServer groups and removes every backend of the Service from them, with no Event`,
+    );
+    expect(failed[1]?.fix).toBe(
+      `kubectl -n ${GATEWAY_NS} annotate service ${TARGET_SERVICE} --overwrite ${CLB_ANNOTATIONS.weight}="0"`,
+    );
+  });
+
+  it('recognises the legacy alicloud- prefix: reads it where the current key is absent, and says which one wins', async () => {
+    // The target's id only under the legacy key; the source with a stale legacy weight the current key overrides.
+    await annotateForTest(TARGET_SERVICE, { [CLB_ANNOTATIONS.id]: null, [legacyKey(CLB_ANNOTATIONS.id)]: clb().id });
+    await annotateForTest(SOURCE_SERVICE, { [legacyKey(CLB_ANNOTATIONS.weight)]: '50' });
+    const report = await runPreflight();
+    expect(report.items.filter((item) => !item.ok)).toEqual([]);
+    const legacy = report.items.find((item) => item.item === ITEMS.prefix);
+    expect(legacy?.status).toBe('warn');
+    expect(legacy?.why).toBe(
+      `the source Service ${GATEWAY_NS}/${SOURCE_SERVICE} carries the legacy ${legacyKey(CLB_ANNOTATIONS.weight)}: "50" (ignored: ${CLB_ANNOTATIONS.weight} is "100" and wins); ` +
+        `the target Service ${GATEWAY_NS}/${TARGET_SERVICE} carries the legacy ${legacyKey(CLB_ANNOTATIONS.id)}: "${clb().id}" (read, as ${CLB_ANNOTATIONS.id} is absent). ` +
+        'The CCM reads both prefixes and the alibaba-cloud- key wins where both are set; gateshift reads the same way and writes the weight under the alibaba-cloud- key',
+    );
+    expect(legacy?.fix).toContain(
+      `kubectl -n ${GATEWAY_NS} annotate service ${TARGET_SERVICE} ${CLB_ANNOTATIONS.id}="${clb().id}" ${legacyKey(CLB_ANNOTATIONS.id)}-`,
+    );
+  });
+
+  it("flags a phase whose weight is under its side's backend count, with the share the CLB will apply", async () => {
+    const report = await runPreflight(
+      planWith({
+        phases: [
+          { sourceWeight: 100, targetWeight: 0 },
+          { name: 'sliver', sourceWeight: 99, targetWeight: 2, soak: '1h' },
+          { sourceWeight: 0, targetWeight: 100, soak: '1h' },
+        ],
+      }),
+    );
+    expect(report.ok).toBe(true);
+    const covered = report.items.find((item) => item.item === ITEMS.covered);
+    expect(covered?.status).toBe('warn');
+    // 99 over 2 source pods is 49 each (98); 2 over 3 target pods is 1 each (3): 3 / 101.
+    expect(covered?.why).toBe(
+      `phase 1 (sliver 99/2) on ${clb().id}: the target weight 2 is under its 3 backends (3 pods (ENI)), each of which gets at least 1, so the CLB applies 97.03% to the source and 2.97% to the target, not 99/2`,
+    );
   });
 });

@@ -223,3 +223,75 @@ describe('polling the effective weights until every CLB agrees', () => {
     expect(outcome.last[0]?.diff).toContain('expected 3');
   });
 });
+
+describe('computeEffectiveWeights with node backends', () => {
+  const node = (id: string, weight: number, service: string): ClbBackend => ({
+    serverId: `i-${id}`,
+    serverIp: `127.0.20.${id.slice(-1)}`,
+    port: 31080,
+    weight,
+    type: 'ecs',
+    description: `k8s/80/${service}/istio-system/c123`,
+  });
+  const services = {
+    source: { service: { namespace: 'istio-system', name: 'istio-ingressgateway' } },
+    target: { service: { namespace: 'istio-system', name: 'ingressgateway-asm' } },
+  };
+  const nodesInput = (backends: ClbBackend[], desired: { source: number; target: number }, local: number[]) => ({
+    loadBalancerId: 'lb-1',
+    groups: [{ id: 'rsp-80', name: 'http', loadBalancerId: 'lb-1', backends }],
+    desired,
+    source: { ...services.source, nodes: { mode: 'cluster' as const } },
+    target: { ...services.target, nodes: { mode: 'local' as const, podsPerNode: local } },
+  });
+
+  it('Cluster source over 3 nodes and Local target over nodes with 3 and 1 pods: 90/10 gives the target 9.09%', () => {
+    // Source: 90 / 3 nodes = 30 each (90). Target: 4 pods, floor(10 × 3 / 4) = 7 and max(1, floor(10 / 4)) = 2 (9).
+    const backends = [
+      node('n1', 30, 'istio-ingressgateway'),
+      node('n2', 30, 'istio-ingressgateway'),
+      node('n3', 30, 'istio-ingressgateway'),
+      node('n1', 2, 'ingressgateway-asm'),
+      node('n2', 7, 'ingressgateway-asm'),
+    ];
+    const result = computeEffectiveWeights(nodesInput(backends, { source: 90, target: 10 }, [3, 1]));
+    expect(result.agrees).toBe(true);
+    expect(result.expected).toEqual({ source: 90.91, target: 9.09 });
+    expect(result.effective).toEqual(result.expected);
+    expect(result.groups[0]).toMatchObject({ sourceBackends: 3, targetBackends: 2 });
+  });
+
+  it('says which side has a node too many, and weights that are not what the arithmetic gives', () => {
+    const backends = [
+      node('n1', 50, 'istio-ingressgateway'),
+      node('n2', 30, 'istio-ingressgateway'),
+      node('n1', 5, 'ingressgateway-asm'),
+      node('n2', 5, 'ingressgateway-asm'),
+      node('n3', 5, 'ingressgateway-asm'),
+    ];
+    const result = computeEffectiveWeights(nodesInput(backends, { source: 80, target: 10 }, [1, 1]));
+    expect(result.agrees).toBe(false);
+    expect(result.diff).toContain(
+      'rsp-80: source node backends 127.0.20.1:31080, 127.0.20.2:31080 weigh 50, 30, expected 40, 40',
+    );
+    expect(result.diff).toContain(
+      'rsp-80: target has 3 node backend(s) (127.0.20.1:31080, 127.0.20.2:31080, 127.0.20.3:31080), expected 2: one per node running ready target pods',
+    );
+  });
+
+  it('W = 0 keeps the nodes registered at 0, and no node backend at all is a problem', () => {
+    const zero = computeEffectiveWeights(
+      nodesInput(
+        [node('n1', 100, 'istio-ingressgateway'), node('n1', 0, 'ingressgateway-asm')],
+        { source: 100, target: 0 },
+        [2],
+      ),
+    );
+    expect(zero.agrees).toBe(true);
+    expect(zero.effective).toEqual({ source: 100, target: 0 });
+    const none = computeEffectiveWeights(
+      nodesInput([node('n1', 100, 'istio-ingressgateway')], { source: 100, target: 0 }, [2]),
+    );
+    expect(none.diff).toContain('rsp-80: target has no node backend');
+  });
+});

@@ -6,7 +6,7 @@ import { type PreviewReadings, planPreview } from '../../src/api/preview.js';
 import type { Observation } from '../../src/api/records.js';
 import { previewLines } from '../../src/cli/plan-text.js';
 import { defaultWorkflowId } from '../../src/cli/start.js';
-import { buildPlan, expectedShares, type SideWeights, shiftSteps } from '../../src/plan/index.js';
+import { buildPlan, eniLayout, expectedShares, type SideWeights, shiftSteps } from '../../src/plan/index.js';
 import { renderPreview } from '../../workflows/render-preview.js';
 import { lbInput } from '../support/inputs.js';
 
@@ -18,7 +18,7 @@ function readings(ok = true): PreviewReadings {
   const observe = (id: string, weights: SideWeights): Observation => ({
     resource: `clb/${id}`,
     desired: weights,
-    expected: expectedShares(weights, 2, 3),
+    expected: expectedShares(weights, eniLayout(2), eniLayout(3)),
     effective: { source: 100, target: 0 },
     agrees: false,
     parts: [{ id: `rsp-${id}`, source: { backends: 2, weightSum: 100 }, target: { backends: 3, weightSum: 0 } }],

@@ -10,11 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { explainUnchecked } from '../../activities/checklist-causes.js';
 import { credentialChain, describeChain } from '../../activities/credential-chain.js';
 import { nearbyLabels, type PodsFound } from '../../activities/drivers/clb-annotation/preflight/pod-checks.js';
-import { sharesAsWeightsSay } from '../../activities/drivers/clb-annotation/preflight/share-checks.js';
+import {
+  type ClbLayouts,
+  sharesAsWeightsSay,
+  weightsCoverBackends,
+} from '../../activities/drivers/clb-annotation/preflight/share-checks.js';
 import type { LabelledPod } from '../../activities/kube/namespace-pods.js';
 import { checklistSummary, preflightFailure } from '../../src/api/checklist.js';
 import type { ChecklistItem } from '../../src/api/records.js';
-import { buildPlan, type ClbTraffic, type MigrationPlan } from '../../src/plan/index.js';
+import { type BackendLayout, buildPlan, type ClbTraffic, eniLayout, type MigrationPlan } from '../../src/plan/index.js';
 import { lbInput } from '../support/inputs.js';
 
 const failed = (type: string, message: string, details: object) =>
@@ -195,10 +199,15 @@ describe('the shares each phase really gives the target', () => {
       gateway: side,
       pods: Array.from({ length: count }, (_, i) => ({ name: `${side}-${i}`, ip: `10.0.0.${i}` })),
     },
+    placed: Array.from({ length: count }, (_, i) => ({ ip: `10.0.0.${i}` })),
   });
+  /** Both CLBs with the same backends on each side. */
+  const behind = (source: BackendLayout, target: BackendLayout): ClbLayouts[] =>
+    plan().traffic.loadBalancers.map((lb) => ({ lb, layouts: { source, target } }));
+  const eni = (sourcePods: number, targetPods: number) => behind(eniLayout(sourcePods), eniLayout(targetPods));
 
   it('passes when every phase is close to what its weights say', () => {
-    const shares = sharesAsWeightsSay(plan(), pods(2, 'source'), pods(2, 'target'));
+    const shares = sharesAsWeightsSay(plan(), eni(2, 2), pods(2, 'source'), pods(2, 'target'));
     expect(shares.status).toBe('pass');
     expect(shares.why).toBe(
       'with 2 source and 2 target pod(s) behind every CLB (lb-a, lb-b), the target gets: phase 0 (initial 100/0) 0%, phase 1 (canary 90/10) 10%, phase 2 (half 50/50) 50%, phase 3 (majority 10/90) 90%, phase 4 (final 0/100) 100%',
@@ -212,13 +221,14 @@ describe('the shares each phase really gives the target', () => {
         { sourceWeight: 70, targetWeight: 10 },
         { sourceWeight: 0, targetWeight: 100 },
       ]),
+      eni(2, 2),
       pods(2, 'source'),
       pods(2, 'target'),
     );
     expect(seventy).toMatchObject({ ok: true, status: 'warn' });
     expect(seventy.why).toContain('phase 1 (70/10) gives the target 12.5%, not 10%');
     expect(seventy.fix).toContain('change the weights of phases[1]');
-    const crowded = sharesAsWeightsSay(plan(), pods(2, 'source'), pods(20, 'target'));
+    const crowded = sharesAsWeightsSay(plan(), eni(2, 20), pods(2, 'source'), pods(20, 'target'));
     expect(crowded.why).toContain('phase 1 (canary 90/10) gives the target 18.18%, not 10%');
   });
 
@@ -227,11 +237,36 @@ describe('the shares each phase really gives the target', () => {
       item: { item: 'target gateway has ready pods', ok: false, status: 'unchecked', why: '' },
       missing: { cause: 'no kubeconfig', why: 'the worker has no kubeconfig' },
     };
-    expect(sharesAsWeightsSay(plan(), pods(2, 'source'), missing)).toMatchObject({
+    expect(sharesAsWeightsSay(plan(), [], pods(2, 'source'), missing)).toMatchObject({
       ok: false,
       status: 'unchecked',
       cause: 'no kubeconfig',
       why: 'could not check: the worker has no kubeconfig (see "target gateway has ready pods")',
     });
+  });
+
+  it('counts node backends in Local and Cluster mode', () => {
+    // Source on 3 nodes (Cluster): 90 → 30 each; target Local on nodes with 3 and 1 pods: 10 → 7 and 2.
+    const nodes = behind(
+      { mode: 'cluster', podsPerNode: [1, 1], nodes: 3 },
+      { mode: 'local', podsPerNode: [3, 1], nodes: 3 },
+    );
+    const shares = sharesAsWeightsSay(plan(), nodes, pods(2, 'source'), pods(4, 'target'));
+    expect(shares.why).toContain(
+      'with the source on 3 nodes (Cluster) and the target on 2 nodes running 4 pods (Local) behind every CLB (lb-a, lb-b), the target gets: phase 0 (initial 100/0) 0%, phase 1 (canary 90/10) 9.09%',
+    );
+  });
+
+  it("flags a phase whose weight is under its side's backend count, with the share the CLB applies", () => {
+    const covered = weightsCoverBackends(plan(), eni(2, 3), pods(2, 'source'), pods(3, 'target'));
+    expect(covered).toMatchObject({ status: 'pass', why: 'no phase gives a side less weight than it has backends' });
+    // 10 over 12 target nodes running a pod each (Local): each gets 1, 12 in all against 90 over 2 pods.
+    const local = behind(eniLayout(2), { mode: 'local', podsPerNode: Array(12).fill(1), nodes: 12 });
+    const flagged = weightsCoverBackends(plan(), local, pods(2, 'source'), pods(12, 'target'));
+    expect(flagged).toMatchObject({ ok: true, status: 'warn' });
+    expect(flagged.why).toBe(
+      'phase 1 (canary 90/10) on every CLB (lb-a, lb-b): the target weight 10 is under its 12 backends (12 nodes running 12 pods (Local)), each of which gets at least 1, so the CLB applies 88.24% to the source and 11.76% to the target, not 90/10',
+    );
+    expect(flagged.fix).toContain('raise the small weight of phases[1] to at least the backend count');
   });
 });

@@ -23,7 +23,14 @@ import { FAILURE, failure } from '../../src/api/failures.js';
 import type { MigrationSinks } from '../../src/api/names.js';
 import type { AnalysisSummary, Observation, WeightWrite } from '../../src/api/records.js';
 import { shiftSteps } from '../../src/plan/steps.js';
-import { expectedShares, type Side, type SideWeights, weightsProblem, writeOrder } from '../../src/plan/weights.js';
+import {
+  eniLayout,
+  expectedShares,
+  type Side,
+  type SideWeights,
+  weightsProblem,
+  writeOrder,
+} from '../../src/plan/weights.js';
 
 export type Verdict = 'pass' | 'breach' | 'no-data';
 
@@ -117,8 +124,8 @@ export class FakeWorld {
 
   private observation(request: WeightsRequest, resource: string): Observation {
     const actual = this.current(resource);
-    const expected = expectedShares(request.weights, this.pods.source, this.pods.target);
-    const effective = expectedShares(actual, this.pods.source, this.pods.target);
+    const expected = expectedShares(request.weights, eniLayout(this.pods.source), eniLayout(this.pods.target));
+    const effective = expectedShares(actual, eniLayout(this.pods.source), eniLayout(this.pods.target));
     const converges = this.verifyAgrees || request.purpose === 'rollback';
     const agrees = converges && expected.target === effective.target;
     return {

@@ -11,8 +11,8 @@ import { readEffectiveWeights } from '../../clb/read-effective.js';
 import { readClbAnnotations, writeWeightAnnotation } from '../../kube/annotations.js';
 import { readCcmEvents } from '../../kube/events.js';
 import { type ServiceRef, serviceRef } from '../../kube/service.js';
-import { gatewayPods } from '../../probe/gateway-pods.js';
 import type { WeightRouter } from '../driver.js';
+import { gatewayBackends, readGatewaySide, readyPods } from './gateway-backends.js';
 
 function services(traffic: ClbTraffic, lb: PlannedLoadBalancer): Record<Side, ServiceRef> {
   return {
@@ -72,18 +72,19 @@ export function clbRouter(clbClient: (regionId: string) => ClbClient): WeightRou
     },
 
     async observe(traffic, desired) {
-      const [source, target] = await Promise.all([gatewayPods(traffic.source), gatewayPods(traffic.target)]);
-      const sourceIps = source.pods.map((pod) => pod.ip);
-      const targetIps = target.pods.map((pod) => pod.ip);
+      const pods = await Promise.all([readyPods(traffic.source), readyPods(traffic.target)]);
       const results: Observation[] = [];
       for (const lb of traffic.loadBalancers) {
         const refs = services(traffic, lb);
+        const [source, target] = await Promise.all([
+          readGatewaySide(refs.source, pods[0]),
+          readGatewaySide(refs.target, pods[1]),
+        ]);
         const weights = await readEffectiveWeights(clbClient(lb.region), {
           loadBalancerId: lb.id,
           vServerGroupIds: lb.vServerGroups.map((group) => group.id),
           desired,
-          source: { podIps: sourceIps, service: { namespace: refs.source.namespace, name: refs.source.service } },
-          target: { podIps: targetIps, service: { namespace: refs.target.namespace, name: refs.target.service } },
+          sides: (groups) => ({ source: gatewayBackends(source, groups), target: gatewayBackends(target, groups) }),
         });
         results.push(observation(weights));
       }

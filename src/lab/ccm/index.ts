@@ -1,8 +1,8 @@
-// The lab's cloud controller manager: it watches Services and pods and, after a reconcile delay,
-// writes each reusing Service's ready pods into the emulated CLB's vServer groups as ENI backends with
-// the CCM's weight arithmetic; it posts SyncLoadBalancerFailed on a wrong annotation (leaving the
+// The lab's cloud controller manager: it watches Services, pods and nodes and, after a reconcile
+// delay, writes each reusing Service's backends into the emulated CLB's vServer groups with the CCM's
+// weight arithmetic, in the Service's backend mode (ENI pods, or Cluster / Local nodes); it posts SyncLoadBalancerFailed on a wrong annotation (leaving the
 // backends as they were) and EnsuredLoadBalancer when it changed something.
-import { CoreV1Api, KubeConfig, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type V1Node, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { type Informer, startInformer } from '../kube/informer.js';
 import { errorMessage, type LabLogger, silentLogger } from '../kube/logger.js';
 import { startReconcileLoop } from '../kube/reconcile-loop.js';
@@ -19,6 +19,8 @@ export interface CcmOptions {
   slb: SlbState;
   /** Written into backend descriptions; backends of other cluster ids are not this CCM's. */
   clusterId: string;
+  /** The backend type of a Service without the backend-type annotation; default `eni` (a Terway cluster). */
+  defaultBackendType?: 'eni' | 'ecs';
   /** From a change to the pass that applies it; changes within the delay join the same pass. Default 1 s. */
   reconcileDelayMs?: number;
   /** A pass at least this often, so that failed Services are retried; default 10 s. */
@@ -49,6 +51,7 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
   let stalled = false;
   let services: Informer<V1Service> | undefined;
   let pods: Informer<V1Pod> | undefined;
+  let nodes: Informer<V1Node> | undefined;
 
   const eventFor = ({ key, loadBalancer, changed }: ServiceOutcome): ServiceEvent | undefined => {
     if (loadBalancer.status === 'invalid')
@@ -84,11 +87,20 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
     resyncMs: options.resyncMs ?? 10_000,
     logger,
     pass: async () => {
-      if (stalled || !services || !pods) return;
-      const plan = planCcmPass(services.list(), pods.list(), options.slb, options.clusterId);
+      if (stalled || !services || !pods || !nodes) return;
+      const plan = planCcmPass(
+        services.list(),
+        {
+          pods: pods.list(),
+          nodes: nodes.list(),
+          clusterId: options.clusterId,
+          defaultBackendType: options.defaultBackendType ?? 'eni',
+        },
+        options.slb,
+      );
       for (const change of plan.changes) {
         options.slb.setBackends(change.vServerGroupId, change.backends);
-        // The CLB's health check passes for a ready pod just registered.
+        // The CLB's health check passes for a ready pod (or node) just registered.
         for (const backend of change.added)
           options.slb.setHealth(backend.serverIp ?? backend.serverId, 'normal', backend.port);
       }
@@ -103,7 +115,7 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
   });
 
   const stop = async () => {
-    await Promise.all([services?.stop(), pods?.stop()]);
+    await Promise.all([services?.stop(), pods?.stop(), nodes?.stop()]);
     await loop.stop();
   };
   try {
@@ -119,6 +131,13 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
       kubeConfig,
       path: '/api/v1/pods',
       list: () => core.listPodForAllNamespaces(),
+      onChange: trigger,
+      logger,
+    });
+    nodes = await startInformer<V1Node>({
+      kubeConfig,
+      path: '/api/v1/nodes',
+      list: () => core.listNode(),
       onChange: trigger,
       logger,
     });

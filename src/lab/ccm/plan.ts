@@ -1,9 +1,11 @@
 // One CCM pass, computed without side effects: what each managed Service's outcome is and how every
 // vServer group's backend list must change. Backends the CCM does not own (users', other clusters')
-// stay as they are, and so do those of a Service whose annotations are wrong.
-import type { V1Pod, V1Service } from '@kubernetes/client-node';
+// stay as they are, and so do those of a Service whose annotations are wrong; a Service with
+// `ignore-weight-update: "on"` keeps the weights its registered backends have.
+import type { V1Service } from '@kubernetes/client-node';
+import { clbAnnotation, IGNORE_WEIGHT_UPDATE_ANNOTATION } from '../../plan/annotations.js';
 import { type Backend, type SlbState, sameBackend } from '../slb/state.js';
-import { ownerOf, serviceBackends, serviceKey } from './service-backends.js';
+import { type ClusterView, ownerOf, serviceBackends, serviceKey } from './service-backends.js';
 import { readServiceLoadBalancer, type ServiceLoadBalancer } from './service-config.js';
 
 export interface ServiceOutcome {
@@ -67,12 +69,8 @@ export function reconcileGroup(
   return { backends, added, touched };
 }
 
-export function planCcmPass(
-  services: readonly V1Service[],
-  pods: readonly V1Pod[],
-  slb: SlbState,
-  clusterId: string,
-): CcmPlan {
+export function planCcmPass(services: readonly V1Service[], cluster: ClusterView, slb: SlbState): CcmPlan {
+  const { clusterId } = cluster;
   const outcomes: ServiceOutcome[] = [];
   const desired = new Map<string, Map<string, Backend[]>>();
   const frozen = new Set<string>();
@@ -85,10 +83,15 @@ export function planCcmPass(
       frozen.add(key);
       continue;
     }
-    const byGroup = serviceBackends(service, loadBalancer.groups, loadBalancer.weight, pods, clusterId);
+    const byGroup = serviceBackends(service, loadBalancer.groups, loadBalancer.weight, cluster);
+    // As the CCM compares with strings.EqualFold.
+    const keepWeights =
+      clbAnnotation(service.metadata?.annotations, IGNORE_WEIGHT_UPDATE_ANNOTATION)?.toLowerCase() === 'on';
     for (const [groupId, backends] of byGroup) {
       const owners = desired.get(groupId) ?? new Map<string, Backend[]>();
-      owners.set(key, backends);
+      const registered = slb.vServerGroups.get(groupId)?.backends ?? [];
+      const kept = (backend: Backend) => registered.find((candidate) => sameBackend(candidate, backend))?.weight;
+      owners.set(key, keepWeights ? backends.map((b) => ({ ...b, weight: kept(b) ?? b.weight })) : backends);
       desired.set(groupId, owners);
     }
   }

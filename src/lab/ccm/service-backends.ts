@@ -1,8 +1,11 @@
-// The ENI backends the CCM wants for one Service (the lab's cluster is a Terway cluster, so pods are
-// backends): every ready pod the Service selects, at the Service port's targetPort, in every vServer
-// group its vgroup-port names, with max(1, floor(W / backends)) each (0 for W = 0, 100 without W).
-import type { V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { perBackendWeight } from '../../plan/weights.js';
+// The backends the CCM wants for one Service, in every vServer group its vgroup-port names, in the
+// Service's backend mode: ENI, every ready pod at the targetPort; Cluster, every node at the NodePort;
+// Local, every node running a ready pod, at the NodePort. Weights follow the CCM's arithmetic
+// (backendWeights); without W, 100 per backend (ENI, Cluster) or the pods on the node (Local).
+import type { V1Node, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import { backendModeOf } from '../../plan/annotations.js';
+import { type BackendLayout, type BackendMode, backendWeights } from '../../plan/weights.js';
+import { nodeAddress } from '../kubelet/nodes.js';
 import { isRunningReady } from '../kubelet/pod-status.js';
 import type { Backend } from '../slb/state.js';
 import type { ServiceGroup } from './service-config.js';
@@ -43,7 +46,7 @@ export function selectedPods(service: V1Service, pods: readonly V1Pod[]): V1Pod[
 }
 
 /** A numeric targetPort, or the pod's container port of that name; undefined when the pod has none. */
-function targetPortOf(servicePort: V1ServicePort, pod: V1Pod): number | undefined {
+export function targetPortOf(servicePort: V1ServicePort, pod: V1Pod): number | undefined {
   const target = servicePort.targetPort ?? servicePort.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
@@ -51,32 +54,84 @@ function targetPortOf(servicePort: V1ServicePort, pod: V1Pod): number | undefine
   return ports.find((port) => port.name === target)?.containerPort;
 }
 
+/** What the CCM knows of the cluster besides the Service. */
+export interface ClusterView {
+  pods: readonly V1Pod[];
+  nodes: readonly V1Node[];
+  clusterId: string;
+  /** The cluster's backend type for a Service without the backend-type annotation. */
+  defaultBackendType: 'eni' | 'ecs';
+}
+
+type Candidate = Omit<Backend, 'weight' | 'description'> & { podsOnNode: number };
+
+/** One backend per ready pod at the targetPort. */
+function eniCandidates(servicePort: V1ServicePort, ready: readonly V1Pod[]): Candidate[] {
+  return ready.flatMap((pod) => {
+    const port = targetPortOf(servicePort, pod);
+    if (port === undefined) return [];
+    const serverIp = pod.status?.podIP ?? '';
+    return [{ serverId: `eni-${pod.metadata?.name}`, serverIp, port, type: 'eni' as const, podsOnNode: 1 }];
+  });
+}
+
+/** One backend per node (every node, or those running ready pods) at the NodePort. */
+function nodeCandidates(
+  mode: BackendMode,
+  servicePort: V1ServicePort,
+  ready: readonly V1Pod[],
+  nodes: readonly V1Node[],
+): Candidate[] {
+  const port = servicePort.nodePort;
+  if (port === undefined) return [];
+  const podsOn = (node: V1Node) => ready.filter((pod) => pod.spec?.nodeName === node.metadata?.name).length;
+  return nodes.flatMap((node) => {
+    const { ip, instanceId } = nodeAddress(node);
+    const podsOnNode = podsOn(node);
+    if (!instanceId || (mode === 'local' && podsOnNode === 0)) return [];
+    return [{ serverId: instanceId, serverIp: ip, port, type: 'ecs' as const, podsOnNode }];
+  });
+}
+
+function weightsFor(mode: BackendMode, weight: number | undefined, candidates: Candidate[]): number[] {
+  if (weight === undefined)
+    return candidates.map((candidate) => (mode === 'local' ? candidate.podsOnNode : DEFAULT_BACKEND_WEIGHT));
+  const layout: BackendLayout = {
+    mode,
+    podsPerNode: candidates.map((candidate) => candidate.podsOnNode),
+    nodes: candidates.length,
+  };
+  return backendWeights(weight, layout);
+}
+
 /** vServer group id → this Service's backends in it. */
 export function serviceBackends(
   service: V1Service,
   groups: readonly ServiceGroup[],
   weight: number | undefined,
-  pods: readonly V1Pod[],
-  clusterId: string,
+  cluster: ClusterView,
 ): Map<string, Backend[]> {
   const name = service.metadata?.name ?? '';
   const namespace = service.metadata?.namespace ?? '';
-  const ready = selectedPods(service, pods).filter(isReadyEndpoint);
+  const ready = selectedPods(service, cluster.pods).filter(isReadyEndpoint);
+  const mode = backendModeOf(
+    service.metadata?.annotations,
+    service.spec?.externalTrafficPolicy,
+    cluster.defaultBackendType,
+  );
   const byGroup = new Map<string, Backend[]>();
   for (const { vServerGroupId, servicePort } of groups) {
-    const description = backendDescription(servicePort.port, name, namespace, clusterId);
-    const backends = ready.flatMap((pod) => {
-      const port = targetPortOf(servicePort, pod);
-      if (port === undefined) return [];
-      const serverIp = pod.status?.podIP ?? '';
-      return [{ serverId: `eni-${pod.metadata?.name}`, serverIp, port, weight: 0, type: 'eni' as const, description }];
-    });
-    // The CCM divides the weight by the backends of the group it builds, one group per Service port.
-    const each = weight === undefined ? DEFAULT_BACKEND_WEIGHT : perBackendWeight(weight, backends.length);
-    byGroup.set(vServerGroupId, [
-      ...(byGroup.get(vServerGroupId) ?? []),
-      ...backends.map((backend) => ({ ...backend, weight: each })),
-    ]);
+    const description = backendDescription(servicePort.port, name, namespace, cluster.clusterId);
+    const candidates =
+      mode === 'eni' ? eniCandidates(servicePort, ready) : nodeCandidates(mode, servicePort, ready, cluster.nodes);
+    // The CCM divides the weight over the backends of the group it builds, one group per Service port.
+    const weights = weightsFor(mode, weight, candidates);
+    const backends = candidates.map(({ podsOnNode: _, ...backend }, i) => ({
+      ...backend,
+      weight: weights[i] ?? 0,
+      description,
+    }));
+    byGroup.set(vServerGroupId, [...(byGroup.get(vServerGroupId) ?? []), ...backends]);
   }
   return byGroup;
 }

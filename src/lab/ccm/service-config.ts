@@ -3,10 +3,9 @@
 // of that CLB, a CCM-created group or no port of the Service, a weight that is not 0..100. Messages
 // follow the CCM's where it has one.
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { ANNOTATION_PREFIX, parseVgroupPort } from '../../plan/annotations.js';
+import { CLB_ANNOTATIONS, ccmAcceptsWeight, clbAnnotation, parseVgroupPort } from '../../plan/annotations.js';
 import type { SlbState } from '../slb/state.js';
 
-const LEGACY_PREFIX = 'service.beta.kubernetes.io/alicloud-loadbalancer-';
 /** Tag keys the CCM puts on the CLBs it creates itself; such a CLB cannot be reused. */
 export const BLOCKING_TAGS = ['kubernetes.do.not.delete', 'ack.aliyun.com'];
 /** Group names of the CCM's own vServer groups start so. */
@@ -24,10 +23,8 @@ export type ServiceLoadBalancer =
   /** `weight` is undefined without the annotation: every backend then gets the default 100. */
   | { status: 'valid'; loadBalancerId: string; weight?: number; groups: ServiceGroup[] };
 
-function annotation(service: V1Service, name: string): string | undefined {
-  const annotations = service.metadata?.annotations ?? {};
-  return annotations[ANNOTATION_PREFIX + name] ?? annotations[LEGACY_PREFIX + name];
-}
+const annotation = (service: V1Service, key: keyof typeof CLB_ANNOTATIONS) =>
+  clbAnnotation(service.metadata?.annotations, CLB_ANNOTATIONS[key]);
 
 function readGroups(value: string, service: V1Service, slb: SlbState, loadBalancerId: string): ServiceGroup[] | string {
   const ports = service.spec?.ports ?? [];
@@ -60,14 +57,12 @@ export function readServiceLoadBalancer(service: V1Service, slb: SlbState): Serv
       `the loadbalancer ${loadBalancerId} can not be reused, can not reuse loadbalancer created by kubernetes.`,
     );
   // The weight only counts on a reused CLB with vgroup-port, as in the CCM.
-  const vgroupPort = annotation(service, 'vgroup-port');
+  const vgroupPort = annotation(service, 'vgroupPort');
   if (!vgroupPort) return { status: 'valid', loadBalancerId, groups: [] };
   const groups = readGroups(vgroupPort, service, slb, loadBalancerId);
   if (typeof groups === 'string') return invalid(groups);
   const weightText = annotation(service, 'weight');
   if (!weightText) return { status: 'valid', loadBalancerId, groups };
-  const weight = Number(weightText);
-  if (!/^\d+$/.test(weightText.trim()) || weight > 100)
-    return invalid(`weight must be integer in range [0,100] , got [${weightText}]`);
-  return { status: 'valid', loadBalancerId, weight, groups };
+  if (!ccmAcceptsWeight(weightText)) return invalid(`weight must be integer in range [0,100] , got [${weightText}]`);
+  return { status: 'valid', loadBalancerId, weight: Number(weightText), groups };
 }

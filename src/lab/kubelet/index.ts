@@ -7,6 +7,7 @@ import { type ChangeVerb, type Informer, startInformer } from '../kube/informer.
 import { errorMessage, type LabLogger, silentLogger, statusOf } from '../kube/logger.js';
 import { startReconcileLoop } from '../kube/reconcile-loop.js';
 import { createIpPool, type IpAllocator, type IpPoolSpec } from './ip-pool.js';
+import { type LabNode, registerNodes } from './nodes.js';
 import { isReady, isStarted, readinessStatus, runningStatus } from './pod-status.js';
 import { probe, readinessProbeUrl } from './readiness-probe.js';
 
@@ -25,6 +26,8 @@ export interface KubeletOptions {
    */
   readinessProbes?: boolean;
   probePeriodMs?: number;
+  /** The nodes whose kubelets this one plays, registered as Nodes at start (pods may name others too). */
+  nodes?: { list: readonly LabNode[]; region: string };
   logger?: LabLogger;
 }
 
@@ -163,6 +166,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     removals.clear();
   };
   try {
+    if (options.nodes) await registerNodes(core, options.nodes.list, options.nodes.region);
     pods = await startInformer<V1Pod>({
       kubeConfig,
       path: '/api/v1/pods',

@@ -1,10 +1,13 @@
 // The CLB's data plane for one listener: a TCP proxy on loopback that sends each new connection to a
-// backend of the listener's vServer group, by smooth weighted round robin over the backend weights the
-// SLB emulator holds at that moment. A connection stays on its backend for its whole life, so
+// backend of the listener's vServer group, as the listener's scheduler does with the backends the SLB
+// emulator holds at that moment: wrr and wlc by smooth weighted round robin over their weights, rr in
+// turn whatever the weights, sch / tch / qch by a hash of the client's address (and port). A connection stays on its backend for its whole life, so
 // keep-alive clients keep their gateway pod after a weight change, as behind a real CLB.
+
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
-import type { SlbState } from '../slb/state.js';
+import type { ListenerScheduler, SlbState } from '../slb/state.js';
 import { SmoothWeightedRoundRobin } from './wrr.js';
 
 export interface ClbProxyOptions {
@@ -38,14 +41,18 @@ interface Target {
 }
 
 /** The backends that may take a new connection, by `serverIp:port`: weight above 0, not abnormal. */
-function targets(slb: SlbState, loadBalancerId: string, listenerPort: number): Map<string, Target> {
+function targets(
+  slb: SlbState,
+  loadBalancerId: string,
+  listenerPort: number,
+): { scheduler: ListenerScheduler; usable: Map<string, Target> } {
   const listener = slb.loadBalancers
     .get(loadBalancerId)
     ?.listeners.find((candidate) => candidate.port === listenerPort && candidate.protocol !== 'udp');
   const group = listener?.vServerGroupId === undefined ? undefined : slb.vServerGroups.get(listener.vServerGroupId);
   const usable = new Map<string, Target>();
   for (const backend of group?.backends ?? []) {
-    // Only pod (ENI/ECI) backends carry the IP the lab's gateway pods listen on.
+    // A backend reached at its IP: a pod's (ENI/ECI) or a node's (ECS), where the lab's servers listen.
     if (backend.weight <= 0 || backend.serverIp === undefined || slb.healthOf(backend) === 'abnormal') continue;
     usable.set(`${backend.serverIp}:${backend.port}`, {
       host: backend.serverIp,
@@ -53,7 +60,27 @@ function targets(slb: SlbState, loadBalancerId: string, listenerPort: number): M
       weight: backend.weight,
     });
   }
-  return usable;
+  return { scheduler: listener?.scheduler ?? 'wrr', usable };
+}
+
+/** The backend a hashing scheduler gives this client: the same one while the backends stay the same. */
+function hashPick(keys: string[], client: string): string | undefined {
+  if (keys.length === 0) return undefined;
+  const digest = createHash('sha256').update(client).digest();
+  return [...keys].sort()[digest.readUInt32BE(0) % keys.length];
+}
+
+/** The backend for a new connection from `client` (`ip` and `port`). */
+function choose(
+  balancer: SmoothWeightedRoundRobin,
+  scheduler: ListenerScheduler,
+  usable: Map<string, Target>,
+  client: { ip: string; port: number },
+): string | undefined {
+  if (scheduler === 'sch') return hashPick([...usable.keys()], client.ip);
+  if (scheduler === 'tch' || scheduler === 'qch') return hashPick([...usable.keys()], `${client.ip}:${client.port}`);
+  const weight = (target: Target) => (scheduler === 'rr' ? 1 : target.weight);
+  return balancer.pick(new Map([...usable].map(([id, target]) => [id, weight(target)])));
 }
 
 export async function startClbProxy(options: ClbProxyOptions): Promise<ClbProxy> {
@@ -64,8 +91,11 @@ export async function startClbProxy(options: ClbProxyOptions): Promise<ClbProxy>
 
   // Half-open allowed on both sides: each direction ends on its own, as TCP through a CLB does.
   const server = createServer({ noDelay: true, allowHalfOpen: true }, (client) => {
-    const usable = targets(slb, loadBalancerId, listenerPort);
-    const key = balancer.pick(new Map([...usable].map(([id, target]) => [id, target.weight])));
+    const { scheduler, usable } = targets(slb, loadBalancerId, listenerPort);
+    const key = choose(balancer, scheduler, usable, {
+      ip: client.remoteAddress ?? '',
+      port: client.remotePort ?? 0,
+    });
     const target = key === undefined ? undefined : usable.get(key);
     if (key === undefined || target === undefined) {
       stats.refused++;

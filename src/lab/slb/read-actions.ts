@@ -33,6 +33,42 @@ export function describeLoadBalancerAttribute(state: SlbState, params: Params): 
   };
 }
 
+const LISTENER_PAGE_SIZE = 20;
+
+/** The listeners of up to 10 CLBs with their scheduler and vServer group, a page at a time. */
+export function describeLoadBalancerListeners(state: SlbState, params: Params): Body {
+  const regionId = params.required('RegionId');
+  const ids = params.list('LoadBalancerId');
+  if (ids.length > 10) throw invalidParameter('LoadBalancerId', 'At most 10 ids.');
+  const protocol = params.optional('ListenerProtocol');
+  const pageSize = params.int('MaxResults', 1, 100) ?? LISTENER_PAGE_SIZE;
+  const rows = [...state.loadBalancers.values()]
+    .filter((lb) => lb.regionId === regionId && (ids.length === 0 || ids.includes(lb.id)))
+    .flatMap((lb) =>
+      [...lb.listeners]
+        .sort((a, b) => a.port - b.port)
+        .filter((listener) => !protocol || listener.protocol === protocol)
+        .map((listener) => ({
+          LoadBalancerId: lb.id,
+          ListenerPort: listener.port,
+          ListenerProtocol: listener.protocol,
+          Scheduler: listener.scheduler ?? 'wrr',
+          Status: 'running',
+          ...(listener.vServerGroupId && { VServerGroupId: listener.vServerGroupId }),
+          Description: listener.description ?? '',
+        })),
+    );
+  const start = Number(params.optional('NextToken') || 0);
+  if (!Number.isInteger(start) || start < 0) throw invalidParameter('NextToken');
+  const end = start + pageSize;
+  return {
+    Listeners: rows.slice(start, end),
+    MaxResults: pageSize,
+    NextToken: end < rows.length ? String(end) : '',
+    TotalCount: rows.length,
+  };
+}
+
 export function describeLoadBalancers(state: SlbState, params: Params): Body {
   const regionId = params.required('RegionId');
   const ids = params

@@ -12,6 +12,7 @@ const PRODUCT = { version: '2014-05-15', code: 'slb', name: 'Slb', host: 'slb.al
 const ACTIONS: Record<string, (state: SlbState, params: Params) => Record<string, unknown>> = {
   DescribeLoadBalancerAttribute: read.describeLoadBalancerAttribute,
   DescribeLoadBalancers: read.describeLoadBalancers,
+  DescribeLoadBalancerListeners: read.describeLoadBalancerListeners,
   ListTagResources: read.listTagResources,
   DescribeTags: read.describeTags,
   DescribeVServerGroups: read.describeVServerGroups,

@@ -7,6 +7,12 @@ export type BackendType = 'ecs' | 'eni' | 'eci';
 export type HealthStatus = 'normal' | 'abnormal' | 'unavailable';
 export type ListenerProtocol = 'tcp' | 'udp' | 'http' | 'https';
 export type ModificationProtectionStatus = 'NonProtection' | 'ConsoleProtection';
+/**
+ * How a listener spreads new connections: wrr / wlc by backend weight, rr in turn, sch / tch / qch by a
+ * hash of the source IP, of the four-tuple, of the QUIC connection id.
+ */
+export type ListenerScheduler = 'wrr' | 'wlc' | 'rr' | 'sch' | 'tch' | 'qch';
+export const LISTENER_SCHEDULERS: readonly ListenerScheduler[] = ['wrr', 'wlc', 'rr', 'sch', 'tch', 'qch'];
 
 export interface Backend {
   /** `i-…` (ECS), `eni-…` or `eci-…`. */
@@ -25,6 +31,8 @@ export interface Listener {
   protocol: ListenerProtocol;
   /** The vServer group serving the listener; without one it uses the default server group. */
   vServerGroupId?: string;
+  /** Default wrr, as the CLB console's. */
+  scheduler?: ListenerScheduler;
   description?: string;
 }
 
@@ -155,6 +163,12 @@ export class SlbState {
       if (existing) Object.assign(existing, backend);
       else group.backends.push({ ...backend });
     }
+  }
+
+  setScheduler(loadBalancerId: string, port: number, scheduler: ListenerScheduler): void {
+    const listener = this.requireLoadBalancer(loadBalancerId).listeners.find((candidate) => candidate.port === port);
+    if (!listener) throw new Error(`no listener on port ${port} of ${loadBalancerId}`);
+    listener.scheduler = scheduler;
   }
 
   removeBackends(vServerGroupId: string, backends: Pick<Backend, 'serverId' | 'serverIp' | 'port'>[]): void {

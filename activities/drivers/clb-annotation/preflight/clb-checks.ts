@@ -5,7 +5,17 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
+import type { ClbVServerGroupBackends } from '../../../clb/models.js';
 import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../../../clb/reuse.js';
+import type { ServiceRef } from '../../../kube/service.js';
+import {
+  backendLayout,
+  backendMode,
+  describeLayout,
+  type GatewaySide,
+  ownedBackends,
+  readGatewaySide,
+} from '../gateway-backends.js';
 import type { ClbFields } from './fields.js';
 import type { PodsFound } from './pod-checks.js';
 import { withoutPods } from './pod-checks.js';
@@ -103,38 +113,57 @@ export async function listenersCovered(
   );
 }
 
+/** What of the target's backends is missing in one group: pods (ENI) or nodes (Cluster, Local). */
+function missingBackends(
+  group: ClbVServerGroupBackends,
+  side: GatewaySide,
+  groups: readonly ClbVServerGroupBackends[],
+): string | undefined {
+  const mode = backendMode(side, groups);
+  if (mode === 'eni') {
+    const registered = new Set(group.backends.map((backend) => backend.serverIp));
+    const missing = side.pods.map((pod) => pod.ip).filter((ip) => !registered.has(ip));
+    return missing.length > 0 ? `${group.id} lacks ${missing.join(', ')}` : undefined;
+  }
+  const nodes = ownedBackends(side, [group]).length;
+  const want = mode === 'local' ? backendLayout(side, groups).podsPerNode.length : 1;
+  if (nodes >= want) return undefined;
+  return mode === 'local'
+    ? `${group.id} has ${nodes} node backend(s) of ${side.ref.service}, ${want} node(s) run its ready pods (Local)`
+    : `${group.id} has no node backend of ${side.ref.service} (Cluster)`;
+}
+
 export async function targetBackendsHealthy(
   client: ClbClient,
   lb: PlannedLoadBalancer,
   fields: ClbFields,
   target: PodsFound,
+  targetRef: ServiceRef,
 ): Promise<ChecklistItem[]> {
   const item = 'target pods are healthy backends of every vServer group';
   if ('missing' in target) return [withoutPods(item, target, 'target', clbResource(lb.id))];
-  const targetIps = target.ready.pods.map((pod) => pod.ip);
   return guarded(
     item,
     AGAIN,
     async () => {
-      const problems: string[] = [];
-      for (const group of lb.vServerGroups) {
-        const backends = await client.describeVServerGroupBackends(group.id);
-        const registered = new Set(backends.backends.map((backend) => backend.serverIp));
-        const missing = targetIps.filter((ip) => !registered.has(ip));
-        if (missing.length > 0) problems.push(`${group.id} lacks ${missing.join(', ')}`);
-      }
+      const side = await readGatewaySide(targetRef, target.placed);
+      const groups: ClbVServerGroupBackends[] = [];
+      for (const group of lb.vServerGroups) groups.push(await client.describeVServerGroupBackends(group.id));
+      const problems = groups.flatMap((group) => missingBackends(group, side, groups) ?? []);
+      // The target's backends: its pods' addresses (ENI) or its node backends (Cluster, Local).
+      const own = ownedBackends(side, groups);
+      const isTarget = (backend: { serverId: string; serverIp?: string; port: number }) =>
+        (backend.serverIp !== undefined && side.pods.some((pod) => pod.ip === backend.serverIp)) ||
+        own.some((mine) => mine.serverId === backend.serverId && mine.port === backend.port && mine.type === 'ecs');
       const health = await client.describeHealthStatus(lb.id);
-      const unhealthy = health.filter(
-        (backend) => backend.serverIp && targetIps.includes(backend.serverIp) && backend.status !== 'normal',
-      );
-      for (const backend of unhealthy)
-        problems.push(`${backend.serverIp}:${backend.port} is ${backend.status} on listener ${backend.listenerPort}`);
+      for (const backend of health.filter((row) => isTarget(row) && row.status !== 'normal'))
+        problems.push(
+          `${backend.serverIp || backend.serverId}:${backend.port} is ${backend.status} on listener ${backend.listenerPort}`,
+        );
+      const layout = backendLayout(side, groups);
+      const what = layout.mode === 'eni' ? `${side.pods.length} pod(s)` : describeLayout(layout);
       return problems.length === 0
-        ? pass(
-            item,
-            `${targetIps.length} pod(s) registered in ${lb.vServerGroups.length} group(s), all healthy`,
-            clbResource(lb.id),
-          )
+        ? pass(item, `${what} registered in ${lb.vServerGroups.length} group(s), all healthy`, clbResource(lb.id))
         : fail(
             item,
             problems.join('; '),

@@ -5,12 +5,13 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import type { ClbTraffic, MigrationPlan } from '../../../../src/plan/index.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { serviceRef } from '../../../kube/service.js';
+import { currentPrefix, listenersWeighBackends, weightsParse, weightUpdatesOn } from './ccm-hazards.js';
 import { clbReusable, listenersCovered, targetBackendsHealthy } from './clb-checks.js';
 import { clbFields } from './fields.js';
 import { gatewayPodsReady } from './pod-checks.js';
 import { gatewaysMigrated, routesAnswer } from './route-checks.js';
 import { annotationsInPlace, portsMatch } from './service-checks.js';
-import { sharesAsWeightsSay } from './share-checks.js';
+import { type ClbLayouts, readLayouts, sharesAsWeightsSay, weightsCoverBackends } from './share-checks.js';
 
 export async function clbPreflight(
   clbClient: (regionId: string) => ClbClient,
@@ -31,6 +32,7 @@ export async function clbPreflight(
   add([source.item, target.item]);
 
   const comparedPorts = new Set<string>();
+  const layouts: ClbLayouts[] = [];
   for (const [index, lb] of traffic.loadBalancers.entries()) {
     const client = clbClient(lb.region);
     const fields = clbFields(traffic, index);
@@ -41,16 +43,23 @@ export async function clbPreflight(
     // The SLB API answered about this CLB: it exists, so annotations naming it may be proposed.
     const confirmed = reusable.every((item) => item.status !== 'unchecked');
     add(await listenersCovered(client, lb, fields));
+    add(await listenersWeighBackends(client, lb, fields));
     add(await annotationsInPlace('source', sourceRef, lb, fields, '100', confirmed));
     add(await annotationsInPlace('target', targetRef, lb, fields, '0', confirmed));
     const pair = `${sourceRef.namespace}/${sourceRef.service}→${targetRef.namespace}/${targetRef.service}`;
     if (!comparedPorts.has(pair)) {
       comparedPorts.add(pair);
+      const services = { refs: { source: sourceRef, target: targetRef }, fields };
+      add(await weightsParse(services));
+      add(await weightUpdatesOn(services));
+      add(await currentPrefix(services));
       add(await portsMatch(sourceRef, targetRef));
     }
-    add(await targetBackendsHealthy(client, lb, fields, target));
+    add(await targetBackendsHealthy(client, lb, fields, target, targetRef));
+    const read = await readLayouts(client, lb, { source: sourceRef, target: targetRef }, source, target);
+    if (read) layouts.push(read);
   }
-  add([sharesAsWeightsSay(plan, source, target)]);
+  add([sharesAsWeightsSay(plan, layouts, source, target), weightsCoverBackends(plan, layouts, source, target)]);
   add(await gatewaysMigrated(traffic));
   add(await routesAnswer(plan.routes, source, target));
   return items;

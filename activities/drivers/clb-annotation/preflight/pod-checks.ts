@@ -9,10 +9,11 @@ import { type LabelledPod, namespacePodLabels } from '../../../kube/namespace-po
 import { listGatewayPods } from '../../../kube/pods.js';
 import { readyTarget } from '../../../probe/gateway-pods.js';
 import type { ProbeTarget } from '../../../probe/types.js';
+import type { ReadyPods } from '../gateway-backends.js';
 import type { Side } from './fields.js';
 
-/** The ready pods of a gateway, or why they are not known. */
-export type PodsFound = { item: ChecklistItem } & ({ ready: ProbeTarget } | { missing: Unchecked });
+/** The ready pods of a gateway (with the nodes they run on), or why they are not known. */
+export type PodsFound = { item: ChecklistItem } & ({ ready: ProbeTarget; placed: ReadyPods } | { missing: Unchecked });
 
 const selectorText = (selector: Record<string, string>) =>
   Object.entries(selector)
@@ -73,6 +74,7 @@ export async function gatewayPodsReady(side: Side, gateway: GatewayRef): Promise
     return {
       item: pass(item, `${ready.pods.length} of ${pods.length} pod(s) matching ${selector} ready`),
       ready,
+      placed: pods.flatMap((pod) => (pod.ready && pod.ip ? [{ ip: pod.ip, nodeName: pod.nodeName }] : [])),
     };
   } catch (error) {
     const why = explainUnchecked(error, { notFound: checkInput });
