@@ -21,7 +21,10 @@ export function previewActivity(drivers: DriverRegistry) {
     try {
       const shares = [];
       for (const step of shiftSteps(plan.steps)) {
-        shares.push({ step: step.index, observations: await router.observe(plan.traffic, step.weights) });
+        // The shares of what the migration moves (its locked resources); a driver's data-plane parts (a
+        // VirtualService's gateway pods) only apply the weights once written, which verification checks.
+        const observations = await router.observe(plan.traffic, step.weights);
+        shares.push({ step: step.index, observations: observations.filter((o) => plan.locks.includes(o.resource)) });
         context.heartbeat({ shares: step.index });
       }
       return { preflight, shares };
