@@ -15,7 +15,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { temporal } from '@temporalio/proto';
+// A CommonJS module: its namespace is its default export under Node's own ESM loader (tsx, the bench).
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { findTestServer } from '../../scripts/tools/test-server.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
@@ -47,8 +48,8 @@ function createEnvironment(options: CreateOptions): Promise<TestWorkflowEnvironm
   return create.call(TestWorkflowEnvironment, options);
 }
 
-const INDEXED = temporal.api.enums.v1.IndexedValueType;
-const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const INDEXED = proto.temporal.api.enums.v1.IndexedValueType;
+const TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
   Keyword: INDEXED.INDEXED_VALUE_TYPE_KEYWORD,
   Int: INDEXED.INDEXED_VALUE_TYPE_INT,
   KeywordList: INDEXED.INDEXED_VALUE_TYPE_KEYWORD_LIST,
