@@ -37,8 +37,19 @@ export interface LabInputOptions {
   timeoutsSec?: { canaryReady?: number; upgrade?: number; removal?: number };
 }
 
-export function labMigrationInput(options: LabInputOptions): MigrationInput {
+/** The five phases the demos of weight-moving drivers go through, each after the first soaking `soakSec`. */
+function labPhases(options: LabInputOptions): MigrationInput['phases'] {
   const soak = `${options.soakSec ?? 20}s`;
+  return [
+    { name: 'initial', sourceWeight: 100, targetWeight: 0 },
+    { name: 'canary', sourceWeight: 90, targetWeight: 10, soak },
+    { name: 'half', sourceWeight: 50, targetWeight: 50, soak },
+    { name: 'majority', sourceWeight: 10, targetWeight: 90, soak },
+    { name: 'final', sourceWeight: 0, targetWeight: 100, soak },
+  ];
+}
+
+export function labMigrationInput(options: LabInputOptions): MigrationInput {
   return {
     title: 'lab: bookinfo ingress from Istio to ASM',
     traffic: {
@@ -62,13 +73,7 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
       })),
       gatewayNamespaces: ['bookinfo'],
     },
-    phases: [
-      { name: 'initial', sourceWeight: 100, targetWeight: 0 },
-      { name: 'canary', sourceWeight: 90, targetWeight: 10, soak },
-      { name: 'half', sourceWeight: 50, targetWeight: 50, soak },
-      { name: 'majority', sourceWeight: 10, targetWeight: 90, soak },
-      { name: 'final', sourceWeight: 0, targetWeight: 100, soak },
-    ],
+    phases: labPhases(options),
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
     analysis: LAB_ANALYSIS,
     routes: [{ host: ROUTE.host, path: ROUTE.path, port: CONTAINER_PORT }],
@@ -98,7 +103,6 @@ export function labCanaryInput(options: LabInputOptions): MigrationInput {
 
 /** The lab's canary-cluster migration: the source VirtualService's bookinfo route moves to the target cluster. */
 export function labVirtualServiceInput(options: LabInputOptions): MigrationInput {
-  const soak = `${options.soakSec ?? 20}s`;
   return {
     title: 'lab: bookinfo from the source cluster to the target cluster',
     traffic: {
@@ -120,13 +124,7 @@ export function labVirtualServiceInput(options: LabInputOptions): MigrationInput
         workload: canaryCluster.GATEWAY_WORKLOAD,
       },
     },
-    phases: [
-      { name: 'initial', sourceWeight: 100, targetWeight: 0 },
-      { name: 'canary', sourceWeight: 90, targetWeight: 10, soak },
-      { name: 'half', sourceWeight: 50, targetWeight: 50, soak },
-      { name: 'majority', sourceWeight: 10, targetWeight: 90, soak },
-      { name: 'final', sourceWeight: 0, targetWeight: 100, soak },
-    ],
+    phases: labPhases(options),
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
     analysis: LAB_ANALYSIS,
     routes: [{ host: canaryCluster.ROUTE.host, path: canaryCluster.ROUTE.path, port: canaryCluster.REMOTE.port }],
