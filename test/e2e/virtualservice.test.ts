@@ -193,8 +193,9 @@ describe('the lab canary-cluster migration', () => {
         outcome: 'rolled-back',
         rollback: { by: 'gateshift', kind: 'verification', fromPhase: 1 },
       });
+      // istiod pushed it the weights; it never ACKed them, as `istioctl proxy-status` would show STALE.
       expect(result.rollback?.reason).toContain(
-        `gateway pod istio-system/${stuck.podName}: no route to the remote host yet`,
+        `gateway pod istio-system/${stuck.podName}: has not ACKed istiod's latest routes`,
       );
       expect(await virtualServiceSpec()).toEqual(originalSpec);
       expect(await serviceEntries()).toEqual([]);

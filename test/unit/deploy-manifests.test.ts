@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { ISTIOD_TOKEN_FILE_ENV } from '../../activities/drivers/virtualservice/istiod.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/api/names.js';
 import { createMetrics } from '../../src/metrics.js';
 
@@ -109,7 +110,6 @@ describe('RBAC', () => {
       'networking.istio.io/serviceentries': 'get,list,watch,create,patch,delete',
       'core/pods': 'get,list,watch',
       'core/services': 'get',
-      'core/pods/proxy': 'get',
     });
     expect(grants('asm-gateway-canary')).toEqual({
       'istio.alibabacloud.com/istiogateways': 'get,list,watch,patch',
@@ -139,6 +139,21 @@ describe('the worker in a cluster', () => {
     expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain('/tmp');
     expect(find('worker.yaml', 'PodDisruptionBudget').spec.minAvailable).toBe(1);
+  });
+
+  it('shows istiod a token for the audience istio-ca, in the file the worker reads it from', () => {
+    const file = container.env.find((env: { name: string }) => env.name === ISTIOD_TOKEN_FILE_ENV)?.value;
+    const mount = container.volumeMounts.find((m: { mountPath: string }) => file.startsWith(`${m.mountPath}/`));
+    const volume = deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === mount?.name);
+    expect(volume?.projected.sources).toEqual([
+      {
+        serviceAccountToken: {
+          audience: 'istio-ca',
+          expirationSeconds: 3600,
+          path: file.slice(mount.mountPath.length + 1),
+        },
+      },
+    ]);
   });
 
   it('serves /metrics and /healthz on one named port that the probes, the Service and the ServiceMonitor use', () => {

@@ -1,10 +1,10 @@
-// What a gateway pod's Envoy applies, from its admin `config_dump` (the data behind `istioctl
-// proxy-config routes`): the weighted clusters of each route. Istio names a cluster
-// `outbound|<port>|<subset>|<host>`; a route to one cluster carries it whole.
+// The routes of a config dump in the shape of Envoy's admin `config_dump` (istiod's
+// `debug/config_dump?proxyID=` answers in it; the data behind `istioctl proxy-config routes`): the
+// weighted clusters of each route. Istio names a cluster `outbound|<port>|<subset>|<host>`; a route to
+// one cluster carries it whole.
 import { qualifiedHost, type SideWeights, type VirtualServiceTraffic } from '../../../src/plan/index.js';
 
 const ROUTES_DUMP = 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump';
-const DUMP_TIMEOUT_MS = 5_000;
 
 interface EnvoyRoute {
   name?: string;
@@ -72,10 +72,4 @@ export function appliedRoutes(dump: ConfigDump, traffic: VirtualServiceTraffic):
     }
   }
   return found;
-}
-
-export async function readConfigDump(ip: string, port: number): Promise<ConfigDump> {
-  const response = await fetch(`http://${ip}:${port}/config_dump`, { signal: AbortSignal.timeout(DUMP_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`config_dump answered HTTP ${response.status}`);
-  return (await response.json()) as ConfigDump;
 }

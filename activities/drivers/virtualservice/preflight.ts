@@ -1,14 +1,16 @@
 // The canary-cluster pre-flight: the VirtualService exists, its moved routes are found and send to the
 // local host alone, no other controller owns it; the ServiceEntry name is free or already right; the
-// target cluster answers and its ingress serves every configured route with its Host header; the
-// source gateway pods' Envoy admin answers, so that verification can read what they apply.
+// target cluster answers and its ingress serves every configured route with its Host header; istiod
+// answers for every source gateway pod with routes to the local host, so that verification can read
+// what they apply.
 import type { ChecklistItem } from '../../../src/api/records.js';
 import { type MigrationPlan, type VirtualServiceTraffic, virtualServiceResource } from '../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../checklist.js';
 import { getObject } from '../../kube/objects.js';
 import { listGatewayPods } from '../../kube/pods.js';
 import { routeLabel, sendProbe } from '../../probe/send-probe.js';
-import { appliedRoutes, readConfigDump } from './config-dump.js';
+import { appliedRoutes } from './config-dump.js';
+import { istiodAddresses, proxyId, readProxyConfigDump, readSyncz } from './istiod.js';
 import { foreignOwners } from './owners.js';
 import { movedRoutes, routeWeights } from './routes.js';
 import { remoteAddress, serviceEntryMismatch, serviceEntryName, serviceEntryRef } from './service-entry.js';
@@ -100,10 +102,11 @@ async function targetIngress(plan: MigrationPlan & { traffic: VirtualServiceTraf
   );
 }
 
-async function gatewayAdmin(traffic: VirtualServiceTraffic): Promise<ChecklistItem[]> {
-  const { gateway } = traffic;
+async function gatewayRoutes(traffic: VirtualServiceTraffic): Promise<ChecklistItem[]> {
+  const { gateway, istiod } = traffic;
   const resource = virtualServiceResource(traffic);
-  const item = "every source gateway pod's Envoy shows its routes (config_dump)";
+  const item = 'istiod shows the routes of every source gateway pod (debug/syncz, debug/config_dump)';
+  const where = istiod.url ?? `the ${istiod.namespace} pods ${JSON.stringify(istiod.selector)} on port ${istiod.port}`;
   return guarded(
     item,
     "start again once the source cluster's API server answers",
@@ -123,24 +126,27 @@ async function gatewayAdmin(traffic: VirtualServiceTraffic): Promise<ChecklistIt
           resource,
         );
       const problems: string[] = [];
-      for (const pod of pods) {
-        try {
-          const routes = appliedRoutes(await readConfigDump(pod.ip as string, gateway.adminPort), traffic);
+      try {
+        const synced = await readSyncz(await istiodAddresses(traffic));
+        for (const pod of pods) {
+          const proxy = proxyId(pod.name, gateway.namespace);
+          const sync = synced.get(proxy);
+          if (!sync) {
+            problems.push(`${pod.name}: not connected to istiod`);
+            continue;
+          }
+          const routes = appliedRoutes(await readProxyConfigDump(sync.istiod, proxy), traffic);
           if (routes.length === 0) problems.push(`${pod.name}: no route to ${traffic.local.host}`);
-        } catch (error) {
-          problems.push(`${pod.name}: ${(error as Error).message}`);
         }
+      } catch (error) {
+        problems.push((error as Error).message);
       }
       return problems.length === 0
-        ? pass(
-            item,
-            `${pods.length} pod(s) route to ${traffic.local.host} on port ${gateway.adminPort}'s config_dump`,
-            resource,
-          )
+        ? pass(item, `${pods.length} pod(s) route to ${traffic.local.host}, asked of istiod at ${where}`, resource)
         : fail(
             item,
             problems.join('; '),
-            `check traffic.gateway.adminPort (${gateway.adminPort}) and that the pods serve the VirtualService`,
+            `check traffic.istiod (asked: ${where}), that the worker may read istiod's debug port (see the README), and that the pods serve the VirtualService`,
             resource,
           );
     },
@@ -156,7 +162,7 @@ export async function virtualServicePreflight(
   for (const check of [
     () => virtualService(plan.traffic),
     () => targetIngress(plan),
-    () => gatewayAdmin(plan.traffic),
+    () => gatewayRoutes(plan.traffic),
   ]) {
     items.push(...(await check()));
     progress(items);

@@ -1,11 +1,13 @@
 // The VirtualService weight router: one conditional write of both weights of every moved route, and
-// the read-back of the VirtualService and of every source gateway pod's Envoy (config_dump). A pod
-// whose Envoy has not picked the weights up is its own observation, named.
+// the read-back of the VirtualService and of every source gateway pod's Envoy, through istiod (what it
+// pushes to the pod, and whether the pod ACKed it). A pod whose Envoy has not picked the weights up is
+// its own observation, named.
 import type { Observation, WeightWrite } from '../../../src/api/records.js';
 import { type SideWeights, type VirtualServiceTraffic, virtualServiceResource } from '../../../src/plan/index.js';
 import { listGatewayPods } from '../../kube/pods.js';
 import type { WeightRouter } from '../driver.js';
-import { type AppliedRoute, appliedRoutes, readConfigDump } from './config-dump.js';
+import { type AppliedRoute, appliedRoutes } from './config-dump.js';
+import { istiodAddresses, proxyId, readProxyConfigDump, readSyncz, routesNotAcked, type SyncStatus } from './istiod.js';
 import { routeWeights, withWeights } from './routes.js';
 import { editVirtualService, movedIndexes, readVirtualService, specOf } from './virtual-service.js';
 
@@ -53,6 +55,23 @@ export function podAgreement(
   return { agrees: false, effective: off.weights, why: `applies ${split(off.weights)} on route ${off.id}` };
 }
 
+const UNKNOWN = { source: 0, target: 0 };
+
+type Verdict = { agrees: boolean; effective: SideWeights; why?: string };
+
+/** A pod applies `desired` when istiod's config for it carries the weights and it ACKed istiod's latest routes. */
+async function podVerdict(
+  traffic: VirtualServiceTraffic,
+  proxy: string,
+  sync: { status: SyncStatus; istiod: string } | undefined,
+  desired: SideWeights,
+): Promise<Verdict> {
+  if (!sync) return { agrees: false, effective: UNKNOWN, why: 'not connected to istiod (absent from debug/syncz)' };
+  const lag = routesNotAcked(sync.status);
+  if (lag) return { agrees: false, effective: UNKNOWN, why: lag };
+  return podAgreement(appliedRoutes(await readProxyConfigDump(sync.istiod, proxy), traffic), desired);
+}
+
 async function observePods(traffic: VirtualServiceTraffic, desired: SideWeights): Promise<Observation[]> {
   const { gateway } = traffic;
   const pods = (
@@ -64,24 +83,27 @@ async function observePods(traffic: VirtualServiceTraffic, desired: SideWeights)
         resource: `pods/${gateway.namespace}`,
         desired,
         expected: desired,
-        effective: { source: 0, target: 0 },
+        effective: UNKNOWN,
         agrees: false,
         diff: `no ready gateway pod in ${gateway.namespace} matches traffic.gateway.selector`,
       },
     ];
+  const synced = await istiodAddresses(traffic)
+    .then(readSyncz)
+    .catch((error: Error) => error);
   return Promise.all(
     pods.map(async (pod): Promise<Observation> => {
-      const resource = `pod/${gateway.namespace}/${pod.name}`;
-      const verdict = await readConfigDump(pod.ip as string, gateway.adminPort).then(
-        (dump) => podAgreement(appliedRoutes(dump, traffic), desired),
-        (error: Error) => ({
-          agrees: false,
-          effective: { source: 0, target: 0 },
-          why: `config_dump did not answer: ${error.message}`,
-        }),
-      );
+      const proxy = proxyId(pod.name, gateway.namespace);
+      const verdict: Verdict =
+        synced instanceof Error
+          ? { agrees: false, effective: UNKNOWN, why: `istiod did not answer: ${synced.message}` }
+          : await podVerdict(traffic, proxy, synced.get(proxy), desired).catch((error: Error) => ({
+              agrees: false,
+              effective: UNKNOWN,
+              why: `istiod did not answer: ${error.message}`,
+            }));
       return {
-        resource,
+        resource: `pod/${gateway.namespace}/${pod.name}`,
         desired,
         expected: desired,
         effective: verdict.effective,

@@ -1,8 +1,9 @@
 // The canary-cluster lab: two real kube-apiservers (the source and the target cluster), each with
 // ingress gateway pods and a productpage backend stamping its cluster; the source gateway splits the
 // bookinfo route by the VirtualService's weights per request and forwards the ServiceEntry host to the
-// target cluster's ingress; Prometheus scrapes the source gateway pods; a load generator sends the
-// route through them. Tests and the demo use it; the product never does.
+// target cluster's ingress; the source cluster's istiod answers on its debug port what it pushed to each
+// gateway pod and what each ACKed; Prometheus scrapes the source gateway pods; a load generator sends
+// the route through them. Tests and the demo use it; the product never does.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,20 +17,21 @@ import { type Load, startLoad } from '../load/index.js';
 import { startPrometheus } from '../prometheus.js';
 import { type Backend, startBackend } from './backend.js';
 import { watchMeshConfig } from './config-watch.js';
+import { startIstiodDebug } from './istiod-debug.js';
 import { type MeshGateway, startMeshGateway } from './mesh-gateway.js';
 import {
-  ADMIN_PORT,
   APP_NAMESPACE,
   CLUSTERS,
   GATEWAY_PORT,
   GATEWAY_WORKLOAD,
   INGRESS_NAMESPACE,
+  ISTIOD,
   LOCAL,
   REMOTE,
   ROUTE,
   STATUS_PORT,
 } from './names.js';
-import { applyBookinfo, createGatewayPod, createIngressService } from './scene.js';
+import { applyBookinfo, createIngressService, createIstioPod } from './scene.js';
 
 const VIRTUALSERVICE_RBAC = fileURLToPath(new URL('../../../deploy/rbac/virtualservice.yaml', import.meta.url));
 
@@ -57,6 +59,8 @@ export interface CanaryClusterLab {
   targetBackend: Backend;
   /** The target ingress address (its Service's load balancer). */
   targetIngress: string;
+  /** The source cluster's istiod debug address (its pod's IP, port 15014). */
+  istiodUrl: string;
   /** The remote destination's weight each source gateway pod applies now, by pod: the effective target share. */
   effectiveTargetShares(): Record<string, number>;
   stop(): Promise<void>;
@@ -109,7 +113,7 @@ export async function startCanaryClusterLab(options: CanaryClusterLabOptions = {
         podName,
         workload: GATEWAY_WORKLOAD,
         namespace: INGRESS_NAMESPACE,
-        ports: { traffic: GATEWAY_PORT, admin: ADMIN_PORT, status: STATUS_PORT },
+        ports: { traffic: GATEWAY_PORT, status: STATUS_PORT },
         services: services(cluster),
         propagationDelayMs,
       });
@@ -130,8 +134,19 @@ export async function startCanaryClusterLab(options: CanaryClusterLabOptions = {
       });
       stops.push(stopWatch);
     }
-    for (const pod of sourceGateways) await createGatewayPod(sourceConfig, source.adminKubeconfig, pod.podName, pod.ip);
-    await createGatewayPod(targetConfig, target.adminKubeconfig, targetGateway.podName, targetGateway.ip);
+    for (const pod of sourceGateways) await createIstioPod(sourceConfig, source.adminKubeconfig, pod.podName, pod.ip);
+    await createIstioPod(targetConfig, target.adminKubeconfig, targetGateway.podName, targetGateway.ip);
+    const istiodIp = `${prefix}5`;
+    const istiod = await startIstiodDebug({
+      ip: istiodIp,
+      port: ISTIOD.port,
+      namespace: INGRESS_NAMESPACE,
+      proxies: sourceGateways,
+      listenerPort: GATEWAY_PORT,
+      istioVersion: ISTIOD.version,
+    });
+    stops.push(() => istiod.stop());
+    await createIstioPod(sourceConfig, source.adminKubeconfig, ISTIOD.pod, istiodIp, 'istiod');
     await createIngressService(targetConfig, targetGateway.ip);
     // The first config reaches the pods after one propagation delay.
     await new Promise((resolve) => setTimeout(resolve, propagationDelayMs + 200));
@@ -171,6 +186,7 @@ export async function startCanaryClusterLab(options: CanaryClusterLabOptions = {
       sourceGateways,
       targetBackend: backends.target as Backend,
       targetIngress: targetGateway.ip,
+      istiodUrl: `http://${istiodIp}:${ISTIOD.port}`,
       effectiveTargetShares: () =>
         Object.fromEntries(sourceGateways.map((pod) => [pod.podName, pod.applied().weightOf(REMOTE.host)])),
       stop,

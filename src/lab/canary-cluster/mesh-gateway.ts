@@ -1,8 +1,11 @@
 // An ingress gateway pod of the canary-cluster lab, as its Envoy behaves: it routes by the mesh config
 // it has applied, draws a destination per request by weight, forwards to the cluster's backend or, for
 // a ServiceEntry host, to that entry's endpoint (the other cluster's ingress), and passes the answer
-// back. Config reaches it after a propagation delay, as istiod's push does, or never (a fault). Its
-// admin port answers `config_dump` with what it applies; its status port exports Istio's metrics.
+// back. Config reaches it after a propagation delay, as istiod's push does, or never (a fault): each push
+// carries a nonce the pod ACKs once it applies the config, which is what the lab's istiod reports
+// (debug/syncz). Its status port exports Istio's metrics. As on a real Istio, nothing on the pod IP
+// shows the routes it applies.
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Agent,
@@ -17,7 +20,7 @@ import { METRICS_PATH, READINESS_PATH } from '../gateway/pod.js';
 import { drawDestination, MeshConfig, type WeightedDestination } from './mesh-config.js';
 
 export interface MeshGatewayFaults {
-  /** The pod keeps the config it has and takes no new one: its Envoy lost its istiod stream. */
+  /** The pod keeps the config it has and ACKs no new push (STALE in `istioctl proxy-status`). */
   neverPicksUp: boolean;
 }
 
@@ -26,7 +29,7 @@ export interface MeshGatewayOptions {
   podName: string;
   workload: string;
   namespace: string;
-  ports: { traffic: number; admin: number; status: number };
+  ports: { traffic: number; status: number };
   /** Where a mesh-internal host (qualified) is served in this cluster: its backend's address. */
   services: Record<string, { ip: string; port: number }>;
   /** From a config change to this pod applying it. */
@@ -37,9 +40,13 @@ export interface MeshGateway {
   ip: string;
   podName: string;
   faults: MeshGatewayFaults;
-  /** Takes `config` after the propagation delay, unless the pod never picks up config. */
+  /** Takes `config` after the propagation delay and ACKs its push, unless the pod never picks up config. */
   push(config: MeshConfig): void;
   applied(): MeshConfig;
+  /** The config last pushed to the pod, applied or not: what istiod's config_dump for it shows. */
+  pushed(): MeshConfig;
+  /** The nonce of the last push and of the last push the pod ACKed. */
+  nonces(): { sent?: string; acked?: string };
   stop(): Promise<void>;
 }
 
@@ -51,6 +58,8 @@ export async function startMeshGateway(options: MeshGatewayOptions): Promise<Mes
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const timers = new Set<NodeJS.Timeout>();
   let config = new MeshConfig();
+  let pushed = config;
+  const nonces: { sent?: string; acked?: string } = {};
 
   const upstream = (destination: WeightedDestination) => {
     const local = options.services[destination.host];
@@ -97,13 +106,6 @@ export async function startMeshGateway(options: MeshGatewayOptions): Promise<Mes
   };
 
   const traffic = createServer({ keepAliveTimeout: 3_600_000 }, answer);
-  const admin = createServer((request, response) => {
-    if (request.method === 'GET' && request.url?.split('?')[0] === '/config_dump')
-      response
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify(config.configDump(options.ports.traffic)));
-    else response.writeHead(404).end();
-  });
   const status = createServer((request, response) => {
     if (request.url === READINESS_PATH) response.writeHead(200).end();
     else if (request.url === METRICS_PATH)
@@ -115,7 +117,6 @@ export async function startMeshGateway(options: MeshGatewayOptions): Promise<Mes
   });
   const servers: [Server, number][] = [
     [traffic, options.ports.traffic],
-    [admin, options.ports.admin],
     [status, options.ports.status],
   ];
   for (const [server, port] of servers) {
@@ -128,13 +129,20 @@ export async function startMeshGateway(options: MeshGatewayOptions): Promise<Mes
     podName: options.podName,
     faults,
     push(next) {
+      const nonce = randomUUID();
+      pushed = next;
+      nonces.sent = nonce;
       const timer = setTimeout(() => {
         timers.delete(timer);
-        if (!faults.neverPicksUp) config = next;
+        if (faults.neverPicksUp) return;
+        config = next;
+        nonces.acked = nonce;
       }, options.propagationDelayMs);
       timers.add(timer);
     },
     applied: () => config,
+    pushed: () => pushed,
+    nonces: () => ({ ...nonces }),
     async stop() {
       for (const timer of timers) clearTimeout(timer);
       agent.destroy();

@@ -1,11 +1,18 @@
 // The objects of both clusters: the bookinfo Gateway and VirtualService (Istio's sample), the ingress
-// gateway pods (Running with their loopback IPs, as a kubelet would report them), and in the target
-// cluster the ingress Service with its load balancer address.
+// gateway pods and the source cluster's istiod pod (Running with their loopback IPs, as a kubelet would
+// report them), and in the target cluster the ingress Service with its load balancer address.
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import YAML from 'yaml';
 import { markPodRunning } from '../cluster/index.js';
-import { APP_NAMESPACE, GATEWAY_LABELS, GATEWAY_PORT, INGRESS_NAMESPACE, TARGET_INGRESS_SERVICE } from './names.js';
+import {
+  APP_NAMESPACE,
+  GATEWAY_LABELS,
+  GATEWAY_PORT,
+  INGRESS_NAMESPACE,
+  ISTIOD,
+  TARGET_INGRESS_SERVICE,
+} from './names.js';
 
 const BOOKINFO = new URL('../bookinfo/bookinfo-gateway.yaml', import.meta.url);
 
@@ -35,14 +42,22 @@ export async function applyBookinfo(kubeConfig: KubeConfig): Promise<void> {
   }
 }
 
-/** A gateway pod object, Running and Ready at `ip`. */
-export async function createGatewayPod(kubeConfig: KubeConfig, kubeconfigFile: string, name: string, ip: string) {
+/** A gateway pod (or, `istiod`, the istiod pod) object in the ingress namespace, Running and Ready at `ip`. */
+export async function createIstioPod(
+  kubeConfig: KubeConfig,
+  kubeconfigFile: string,
+  name: string,
+  ip: string,
+  role: 'gateway' | 'istiod' = 'gateway',
+) {
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const [labels, container, image] =
+    role === 'gateway' ? [GATEWAY_LABELS, 'istio-proxy', 'proxyv2'] : [ISTIOD.labels, 'discovery', 'pilot'];
   await core.createNamespacedPod({
     namespace: INGRESS_NAMESPACE,
     body: {
-      metadata: { name, labels: GATEWAY_LABELS },
-      spec: { containers: [{ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.22.6' }] },
+      metadata: { name, labels },
+      spec: { containers: [{ name: container, image: `docker.io/istio/${image}:${ISTIOD.version}` }] },
     },
   });
   await markPodRunning(kubeconfigFile, INGRESS_NAMESPACE, name, ip);

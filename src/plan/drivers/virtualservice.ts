@@ -15,8 +15,11 @@ export const VIRTUALSERVICE = 'virtualservice';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'gateshift';
 
-/** Envoy's admin port on a gateway pod: `config_dump` shows the routes it applies. */
-export const ENVOY_ADMIN_PORT = 15000;
+/**
+ * Where the worker asks istiod what each gateway pod's Envoy applies (its debug port, as `istioctl
+ * proxy-status` does): the istiod pods of an `istioctl install` (`app: istiod` in `istio-system`, 15014).
+ */
+export const ISTIOD_DEFAULTS = { namespace: 'istio-system', selector: { app: 'istiod' }, port: 15014 };
 
 const port = z.number().int().min(1).max(65535);
 const hostName = z
@@ -76,9 +79,24 @@ export const virtualServiceFragment = z
         namespace: dns1123Label.describe('namespace of the source ingress gateway pods'),
         selector: labelSelector,
         workload: dns1123Subdomain.describe('the gateway Deployment: source_workload in Istio metrics'),
-        adminPort: port.default(ENVOY_ADMIN_PORT).describe("Envoy's admin port, where config_dump answers"),
       })
       .describe('the source ingress gateway pods whose Envoy must apply the weights'),
+    istiod: z
+      .strictObject({
+        namespace: dns1123Label.default(ISTIOD_DEFAULTS.namespace).describe('namespace of the istiod pods'),
+        selector: labelSelector
+          .default(ISTIOD_DEFAULTS.selector)
+          .describe('pod labels of istiod, e.g. {"app": "istiod", "istio.io/rev": "1-22"}; every replica is asked'),
+        port: port.default(ISTIOD_DEFAULTS.port).describe("istiod's debug port (debug/syncz, debug/config_dump)"),
+        url: z
+          .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as "http://127.0.0.1:15014"' })
+          .optional()
+          .describe(
+            'one istiod debug address instead of its pods, e.g. http://127.0.0.1:15014 through kubectl port-forward',
+          ),
+      })
+      .prefault({})
+      .describe("the source cluster's istiod, which shows what each gateway pod's Envoy applies and has ACKed"),
   })
   .describe('shift between two clusters by the weights of a VirtualService route');
 
@@ -98,7 +116,8 @@ export interface VirtualServiceTraffic {
     service?: { kubeContext: string; namespace: string; name: string };
     serviceEntry: string;
   };
-  gateway: { namespace: string; selector: Record<string, string>; workload: string; adminPort: number };
+  gateway: { namespace: string; selector: Record<string, string>; workload: string };
+  istiod: { namespace: string; selector: Record<string, string>; port: number; url?: string };
 }
 
 export const virtualServiceResource = (traffic: Pick<VirtualServiceTraffic, 'virtualService' | 'kubeContext'>) =>
@@ -239,6 +258,7 @@ export const virtualServicePlan: PlanDriver<typeof virtualServiceFragment, Virtu
       serviceEntry: fragment.remote.serviceEntry ?? `gateshift-${fragment.remote.host.replaceAll('.', '-')}`,
     },
     gateway: fragment.gateway,
+    istiod: fragment.istiod,
   }),
   steps,
   writes,
