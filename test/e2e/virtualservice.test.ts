@@ -1,10 +1,12 @@
 // The canary-cluster migration end to end in the lab, 200 requests/s through the source cluster's
 // gateway pods: the whole migration without a failed request, each phase's share of the target cluster
 // within 2 points of its weight; a failing target cluster in phase 2 rolls back with traffic back on
-// the source within 10 s; a gateway pod that never picks up the weights fails verification and rolls
-// back. After each rollback the VirtualService is as it was and the ServiceEntry gone.
+// the source within 10 s; a slow target cluster in phase 1 breaches the remote latency check and rolls
+// back; a gateway pod that never ACKs the weights istiod pushes fails verification, named, and its
+// rollback is written but not called verified. After each rollback that verifies, the VirtualService is
+// as it was and the ServiceEntry gone.
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../scripts/tools/dev-server.js';
 import { MIGRATION_WORKFLOW, statusQuery, TASK_QUEUE } from '../../src/api/names.js';
@@ -181,28 +183,58 @@ describe('the lab canary-cluster migration', () => {
     expect(await serviceEntries()).toEqual([]);
   });
 
-  it('fails verification and rolls back when a gateway pod never picks up the weights, naming the pod', async () => {
+  it('rolls back by itself when the target cluster turns slow in phase 1: the remote p99 latency breaches', async () => {
+    let faultAt: number | undefined;
+    try {
+      const handle = await start('vs-latency', { soakSec: 20 });
+      await follow(handle, (status) => {
+        if (faultAt === undefined && status.state === 'soaking' && status.phaseIndex === 1) {
+          // Beyond the lab analysis' maxP99LatencyMs (1000 ms), well inside the gateway's upstream timeout.
+          lab.targetBackend.faults.addedLatencyMs = 1_500;
+          faultAt = Date.now();
+        }
+      });
+      const result = (await handle.result()) as MigrationResult;
+      expect(faultAt).toBeDefined();
+      expect(result).toMatchObject({
+        outcome: 'rolled-back',
+        rollback: { by: 'gateshift', kind: 'breach', fromPhase: 1 },
+      });
+      expect(result.breaches[0]?.check).toMatch(/^remote-(vs-source-)?p99-latency-ms$/);
+      expect(await virtualServiceSpec()).toEqual(originalSpec);
+      expect(await serviceEntries()).toEqual([]);
+    } finally {
+      lab.targetBackend.faults.addedLatencyMs = 0;
+    }
+  });
+
+  it('fails verification when a gateway pod never ACKs the weights istiod pushes, naming it, and does not call its rollback verified', async () => {
     const started = Math.floor(Date.now() / 1000);
     const stuck = lab.sourceGateways[1];
     if (!stuck) throw new Error('the lab has fewer than two source gateway pods');
+    const stale = `gateway pod istio-system/${stuck.podName}: has not ACKed istiod's latest routes`;
     stuck.faults.neverPicksUp = true;
     try {
       const handle = await start('vs-stuck-pod', { soakSec: 5 });
-      const result = (await handle.result()) as MigrationResult;
-      expect(result).toMatchObject({
-        outcome: 'rolled-back',
-        rollback: { by: 'gateshift', kind: 'verification', fromPhase: 1 },
-      });
-      // istiod pushed it the weights; it never ACKed them, as `istioctl proxy-status` would show STALE.
-      expect(result.rollback?.reason).toContain(
-        `gateway pod istio-system/${stuck.podName}: has not ACKed istiod's latest routes`,
+      const failure = await handle.result().then(
+        () => undefined,
+        (error: WorkflowFailedError) => error,
       );
-      expect(await virtualServiceSpec()).toEqual(originalSpec);
-      expect(await serviceEntries()).toEqual([]);
-      // The other pods sent their share to the target cluster meanwhile, the stuck one to the source: no request failed.
+      // istiod pushed the phase 1 weights, then the rollback's 100/0; the pod ACKed neither (STALE in
+      // `istioctl proxy-status`), so what it applies is unknown: the rollback is written, not verified.
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(failure?.cause?.message).toMatch(/^rollback wrote 100\/0 but the data plane did not show it/);
+      expect(failure?.cause?.message).toContain(stale);
+      const status = await handle.query(statusQuery);
+      expect(status.writes.filter((write) => write.purpose === 'rollback').map((write) => write.weight)).toEqual([
+        0, 100,
+      ]);
+      // The pods that ACK sent their share to the target cluster and back meanwhile, the stuck one all to
+      // the source: no request failed.
       expect(summarize(loadRecord(), started, Math.floor(Date.now() / 1000)).failures).toBe(0);
     } finally {
       stuck.faults.neverPicksUp = false;
+      await restoreSource();
     }
   });
 });
