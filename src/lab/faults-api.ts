@@ -1,11 +1,13 @@
-// The lab's HTTP API for faults: GET /faults answers the current state, POST /faults with a JSON
-// object of FaultState fields sets them, e.g. `curl -d '{"targetErrorRatio":0.3}' 127.0.0.1:PORT/faults`.
+// A lab's HTTP API for faults: GET /faults answers the current state, POST /faults with a JSON object
+// of its fault fields sets them, e.g. `curl -d '{"targetErrorRatio":0.3}' 127.0.0.1:PORT/faults`. The
+// single-cluster lab takes `labFaultChanges`, the canary-cluster lab its own (canary-cluster/faults.ts);
+// a field the running lab does not have is refused, named.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { z } from 'zod';
-import type { LabFaults } from './faults.js';
 
-const changesSchema = z.strictObject({
+/** The faults of the single-cluster lab (faults.ts), as a POST may change them. */
+export const labFaultChanges = z.strictObject({
   targetErrorRatio: z.number().min(0).max(1).optional(),
   targetLatencyMs: z.number().int().min(0).max(60_000).optional(),
   routeMissingOnTarget: z.boolean().optional(),
@@ -21,7 +23,17 @@ const changesSchema = z.strictObject({
   asmThrottleRate: z.number().min(0).max(1).optional(),
 });
 
-export async function startFaultsApi(faults: LabFaults, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
+/** A lab's faults: each set as an absolute state. */
+export interface Faults<State> {
+  state(): State;
+  set(changes: Partial<State>): Promise<State>;
+}
+
+export async function startFaultsApi<State>(
+  faults: Faults<State>,
+  changesSchema: z.ZodType<Partial<State>>,
+  port = 0,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const answer = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

@@ -7,6 +7,7 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { AsmApiEmulator } from './asm-api/server.js';
 import type { Ccm } from './ccm/index.js';
 import type { TestCluster } from './cluster/index.js';
+import type { Faults } from './faults-api.js';
 import type { GatewayRuntime } from './gateway-runtime.js';
 import { deleteObject, putObjects } from './kube/bookinfo.js';
 import { APP_NAMESPACE, TARGET_GATEWAY } from './names.js';
@@ -32,10 +33,7 @@ export interface FaultState {
   asmThrottleRate: number;
 }
 
-export interface LabFaults {
-  state(): FaultState;
-  set(changes: Partial<FaultState>): Promise<FaultState>;
-}
+export type LabFaults = Faults<FaultState>;
 
 export function createLabFaults(parts: {
   gateways: GatewayRuntime;
