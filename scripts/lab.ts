@@ -22,7 +22,7 @@ interface Options {
   driver: LabKind;
   rps: number;
   faultsPort: number;
-  envFile: string;
+  workerEnv: string;
   start: LabStart;
   backendMode: BackendMode;
 }
@@ -80,7 +80,8 @@ const program = new Command('lab')
   )
   .option('--rps <n>', 'requests per second of the load generator (0: none)', (value) => Number(value), 200)
   .option('--faults-port <port>', 'port of the faults API', (value) => Number(value), 8480)
-  .option('--env-file <path>', 'where the worker environment goes', '.gateshift/lab.env')
+  // Not --env-file: tsx hands that to Node wherever it stands, and Node then loads the file itself.
+  .option('--worker-env <path>', 'where the worker environment goes', '.gateshift/lab.env')
   .option(
     '--start <start>',
     `istio-serving (before a migration) or asm-serving (before an ASM gateway canary upgrade)`,
@@ -106,7 +107,7 @@ const program = new Command('lab')
       throw new Error(`--start and --backend-mode are options of the ${CLB_ANNOTATION} lab`);
     process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = 'true';
     const running = options.driver === VIRTUALSERVICE ? await canaryClusterLab(options) : await clusterLab(options);
-    const envFile = resolve(options.envFile);
+    const envFile = resolve(options.workerEnv);
     mkdirSync(resolve(envFile, '..'), { recursive: true });
     const lines = Object.entries(running.workerEnv).map(([key, value]) => `${key}=${value}`);
     writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
