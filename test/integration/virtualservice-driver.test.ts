@@ -73,7 +73,7 @@ describe('the virtualservice pre-flight', () => {
     ]);
     expect(items[2]?.why).toBe(`v2.example.com → ${lab.targetIngress}:80`);
     expect(items[5]?.why).toBe(
-      '3 pod(s) route to productpage, asked of istiod at the istio-system pods {"app":"istiod"} on port 15014',
+      '3 pod(s) route to productpage (Istio 1.22.6), asked of istiod at the istio-system pods {"app":"istiod"} on port 15014',
     );
   });
 

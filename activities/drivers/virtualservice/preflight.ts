@@ -126,6 +126,7 @@ async function gatewayRoutes(traffic: VirtualServiceTraffic): Promise<ChecklistI
           resource,
         );
       const problems: string[] = [];
+      const versions = new Set<string>();
       try {
         const synced = await readSyncz(await istiodAddresses(traffic));
         for (const pod of pods) {
@@ -135,6 +136,7 @@ async function gatewayRoutes(traffic: VirtualServiceTraffic): Promise<ChecklistI
             problems.push(`${pod.name}: not connected to istiod`);
             continue;
           }
+          if (sync.status.istio_version) versions.add(sync.status.istio_version);
           const routes = appliedRoutes(await readProxyConfigDump(sync.istiod, proxy), traffic);
           if (routes.length === 0) problems.push(`${pod.name}: no route to ${traffic.local.host}`);
         }
@@ -142,7 +144,11 @@ async function gatewayRoutes(traffic: VirtualServiceTraffic): Promise<ChecklistI
         problems.push((error as Error).message);
       }
       return problems.length === 0
-        ? pass(item, `${pods.length} pod(s) route to ${traffic.local.host}, asked of istiod at ${where}`, resource)
+        ? pass(
+            item,
+            `${pods.length} pod(s) route to ${traffic.local.host}${versions.size ? ` (Istio ${[...versions].join(', ')})` : ''}, asked of istiod at ${where}`,
+            resource,
+          )
         : fail(
             item,
             problems.join('; '),
