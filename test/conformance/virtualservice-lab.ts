@@ -1,6 +1,7 @@
 // The virtualservice driver's lab for the conformance suite: the canary-cluster lab (two real
 // kube-apiservers, source gateway pods that apply the mesh config after a propagation delay), without
-// load. Settling waits until every source gateway pod applies what the API server holds.
+// load. Settling waits until every source gateway pod applies what the API server holds and has ACKed
+// its last push (what the driver's verification reads from the lab's istiod).
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { createDrivers } from '../../activities/drivers/index.js';
 import { withWeights } from '../../activities/drivers/virtualservice/routes.js';
@@ -67,7 +68,8 @@ export const virtualServiceLab: DriverLab<typeof VIRTUALSERVICE> = {
             MeshConfig.from(await list('virtualservices'), await list('serviceentries')).configDump(GATEWAY_PORT),
           );
           const applied = lab.sourceGateways.map((pod) => JSON.stringify(pod.applied().configDump(GATEWAY_PORT)));
-          if (applied.every((dump) => dump === wanted)) return;
+          const acked = lab.sourceGateways.every((pod) => pod.nonces().sent === pod.nonces().acked);
+          if (acked && applied.every((dump) => dump === wanted)) return;
           if (Date.now() > deadline) throw new Error('the source gateway pods did not apply the mesh config');
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
