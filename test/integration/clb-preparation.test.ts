@@ -69,6 +69,19 @@ async function run(action: string) {
   return result?.changes ?? [];
 }
 
+/** What the action would change now, as its approver sees it. */
+async function preview(action: string) {
+  const { result, error } = await runActivity(acts.previewAction, {
+    migrationId: 'prepare',
+    step: 1,
+    traffic: traffic(),
+    action,
+    args: {},
+  }).outcome;
+  if (error !== undefined) throw error;
+  return result?.changes;
+}
+
 async function names(plural: string, api = NETWORKING): Promise<string[]> {
   const namespace = plural === 'istiogateways' ? GATEWAY_NS : ROUTES_NS;
   const list = (await asm.listNamespacedCustomObject({ ...api, plural, namespace })) as {
@@ -196,8 +209,13 @@ describe('each preparation action', () => {
   for (const { action, changed } of cases)
     it(`${action}: changes what it says, a second run changes nothing, its undo restores the state before`, async () => {
       const before = await snapshot();
-      expect((await run(action)).length).toBeGreaterThan(0);
+      const diff = await preview(action);
+      expect(await snapshot()).toEqual(before);
+      expect(diff?.length).toBeGreaterThan(0);
+      // The preview's diff is what the action then reports having changed.
+      expect(await run(action)).toEqual(diff);
       const after = await snapshot();
+      expect(await preview(action)).toEqual([]);
       changed(after);
       expect(await run(action)).toEqual([]);
       expect(await snapshot()).toEqual(after);

@@ -4,7 +4,7 @@ import type { ClbTraffic } from '../../../src/plan/index.js';
 import type { ClbClient } from '../../clb/client.js';
 import type { DriverActivities } from '../driver.js';
 import { clbPreflight } from './preflight/index.js';
-import { preparationActions, preparationConditions } from './preparation/index.js';
+import { preparationActions, preparationConditions, preparationPreviews } from './preparation/index.js';
 import { clbRouter } from './router.js';
 
 export function clbAnnotationActivities(clbClient: (regionId: string) => ClbClient): DriverActivities<ClbTraffic> {
@@ -12,6 +12,7 @@ export function clbAnnotationActivities(clbClient: (regionId: string) => ClbClie
     preflight: (plan, progress) => clbPreflight(clbClient, plan, progress),
     router: clbRouter(clbClient),
     actions: preparationActions(clbClient),
+    previews: preparationPreviews(clbClient),
     conditions: preparationConditions(clbClient),
   };
 }

@@ -16,22 +16,39 @@ function gatewayOf(traffic: ClbTraffic) {
   return { ref: { resource: ISTIO_GATEWAYS, name, namespace, context: asmContext(context) }, clusterIds };
 }
 
-export async function createAsmGateway(traffic: ClbTraffic): Promise<ActionOutcome> {
+/** The gateway as it is against the desired one; a gateway gateshift did not create is never taken over. */
+async function compare(traffic: ClbTraffic) {
   const { source } = preparedClb(traffic);
   const { ref: gateway, clusterIds } = gatewayOf(traffic);
   const request = { source, name: gateway.name, namespace: gateway.namespace, asmContext: gateway.context, clusterIds };
+  const check = await ensureIstioGateway({ ...request, mode: 'verify' });
   const existing = await getObject(gateway);
-  if (existing && !onlyGateshiftManages(existing)) {
-    const check = await ensureIstioGateway({ ...request, mode: 'verify' });
-    if (check.ok) return { changes: [] };
-    throw kubeFailure(
-      'KubeInvalidRequest',
-      `IstioGateway ${gateway.namespace}/${gateway.name} exists, was not created by gateshift and differs (${check.diff.join('; ')}): gateshift does not take it over; name another in traffic.prepare.asmGateway.name, or fix it by hand`,
-    );
-  }
-  const result = await ensureIstioGateway({ ...request, mode: 'apply' });
-  if (result.action === 'unchanged') return { changes: [] };
-  return { changes: [`IstioGateway ${gateway.namespace}/${gateway.name}: ${result.action}d`, ...result.diff] };
+  const foreign = existing !== undefined && !onlyGateshiftManages(existing) && !check.ok;
+  const heading = `IstioGateway ${gateway.namespace}/${gateway.name}: ${existing ? 'update' : 'create'}`;
+  return {
+    gateway,
+    request,
+    check,
+    foreign,
+    lines: check.ok ? [] : [heading, ...check.diff.map((line) => `  ${line}`)],
+  };
+}
+
+export async function previewAsmGateway(traffic: ClbTraffic): Promise<ActionOutcome> {
+  const { gateway, foreign, lines } = await compare(traffic);
+  if (foreign) return { changes: [`refuses: ${notOurs(gateway)}`, ...lines] };
+  return { changes: lines };
+}
+
+const notOurs = (gateway: { namespace: string; name: string }) =>
+  `IstioGateway ${gateway.namespace}/${gateway.name} exists, was not created by gateshift and differs: gateshift does not take it over; name another in traffic.prepare.asmGateway.name, or fix it by hand`;
+
+export async function createAsmGateway(traffic: ClbTraffic): Promise<ActionOutcome> {
+  const { gateway, request, check, foreign, lines } = await compare(traffic);
+  if (check.ok) return { changes: [] };
+  if (foreign) throw kubeFailure('KubeInvalidRequest', `${notOurs(gateway)} (${check.diff.join('; ')})`);
+  await ensureIstioGateway({ ...request, mode: 'apply' });
+  return { changes: lines };
 }
 
 export async function deleteAsmGateway(traffic: ClbTraffic): Promise<ActionOutcome> {

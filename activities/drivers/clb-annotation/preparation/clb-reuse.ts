@@ -25,6 +25,23 @@ async function readReuse(client: ClbClient, id: string) {
   return { blocking: reuseBlockingTags(tags), protection: attributes.modificationProtection };
 }
 
+/** One line per change that making the CLB reusable takes, in the order it makes them. */
+function reuseChanges(id: string, found: Awaited<ReturnType<typeof readReuse>>): string[] {
+  const reason = found.protection.reason ? ` (${found.protection.reason})` : '';
+  return [
+    ...(found.protection.enabled
+      ? [`CLB ${id}: modification protection ConsoleProtection${reason} → NonProtection`]
+      : []),
+    ...found.blocking.map((tag) => `CLB ${id}: - tag ${tag.key}=${tag.value}`),
+  ];
+}
+
+/** What making the CLB reusable would change now. */
+export async function previewClbReuse(client: ClbClient, traffic: ClbTraffic): Promise<ActionOutcome> {
+  const { lb } = preparedClb(traffic);
+  return { changes: reuseChanges(lb.id, await readReuse(client, lb.id)) };
+}
+
 export async function makeClbReusable(client: ClbClient, traffic: ClbTraffic): Promise<ActionOutcome> {
   const { lb, source } = preparedClb(traffic);
   const before = await readReuse(client, lb.id);
@@ -34,26 +51,20 @@ export async function makeClbReusable(client: ClbClient, traffic: ClbTraffic): P
     tags: before.blocking,
     protection: before.protection.enabled ? (before.protection.reason ?? '') : null,
   });
-  const changes: string[] = [];
   // Protection first: with it on, the CLB refuses configuration changes.
-  if (before.protection.enabled) {
-    await client.setModificationProtection(lb.id, { enabled: false });
-    changes.push(`CLB ${lb.id}: modification protection off`);
-  }
-  if (before.blocking.length > 0) {
+  if (before.protection.enabled) await client.setModificationProtection(lb.id, { enabled: false });
+  if (before.blocking.length > 0)
     await client.untagResources(
       lb.id,
       before.blocking.map((tag) => tag.key),
     );
-    changes.push(`CLB ${lb.id}: tags ${before.blocking.map((tag) => tag.key).join(', ')} removed`);
-  }
   const after = await readReuse(client, lb.id);
   if (after.blocking.length > 0 || after.protection.enabled)
     throw ApplicationFailure.create({
       type: 'ClbWriteNotConfirmed',
       message: `CLB ${lb.id}: read back still not reusable after the changes`,
     });
-  return { changes };
+  return { changes: reuseChanges(lb.id, before) };
 }
 
 export async function restoreClbReuseBlocks(client: ClbClient, traffic: ClbTraffic): Promise<ActionOutcome> {

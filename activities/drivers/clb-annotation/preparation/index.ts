@@ -8,11 +8,11 @@ import {
 } from '../../../../src/plan/index.js';
 import type { ClbClient } from '../../../clb/client.js';
 import type { Action, Condition } from '../../driver.js';
-import { createAsmGateway, deleteAsmGateway } from './asm-gateway.js';
-import { makeClbReusable, preparedClb, restoreClbReuseBlocks } from './clb-reuse.js';
+import { createAsmGateway, deleteAsmGateway, previewAsmGateway } from './asm-gateway.js';
+import { makeClbReusable, preparedClb, previewClbReuse, restoreClbReuseBlocks } from './clb-reuse.js';
 import { prepared } from './prepared.js';
-import { copyRouting, removeRoutingCopies } from './routing-copies.js';
-import { annotateSource, restoreSourceAnnotations } from './source-annotations.js';
+import { copyRouting, previewRoutingCopies, removeRoutingCopies } from './routing-copies.js';
+import { annotateSource, previewSourceAnnotations, restoreSourceAnnotations } from './source-annotations.js';
 
 export function preparationActions(clbClient: (regionId: string) => ClbClient): Record<string, Action<ClbTraffic>> {
   const client = (traffic: ClbTraffic) => clbClient(preparedClb(traffic).lb.region);
@@ -25,6 +25,17 @@ export function preparationActions(clbClient: (regionId: string) => ClbClient): 
     [PREPARE_UNDO[PREPARE_ACTIONS.gateway]]: deleteAsmGateway,
     [PREPARE_ACTIONS.copy]: copyRouting,
     [PREPARE_UNDO[PREPARE_ACTIONS.copy]]: removeRoutingCopies,
+  };
+}
+
+/** What each preparation action would change now, for its approver. */
+export function preparationPreviews(clbClient: (regionId: string) => ClbClient): Record<string, Action<ClbTraffic>> {
+  const client = (traffic: ClbTraffic) => clbClient(preparedClb(traffic).lb.region);
+  return {
+    [PREPARE_ACTIONS.fixClb]: (traffic) => previewClbReuse(client(traffic), traffic),
+    [PREPARE_ACTIONS.annotate]: previewSourceAnnotations,
+    [PREPARE_ACTIONS.gateway]: previewAsmGateway,
+    [PREPARE_ACTIONS.copy]: previewRoutingCopies,
   };
 }
 

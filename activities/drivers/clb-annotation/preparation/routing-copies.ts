@@ -5,7 +5,7 @@
 import { type ClbTraffic, copiedGatewayName } from '../../../../src/plan/index.js';
 import type { ActionOutcome } from '../../../contracts.js';
 import { asmContext } from '../../../kube/config.js';
-import { type CopiedObject, copyGateways } from '../../../kube/copy-gateways.js';
+import { type CopiedObject, type CopyGatewaysResult, copyGateways } from '../../../kube/copy-gateways.js';
 import { kubeFailure } from '../../../kube/errors.js';
 import { deleteObject, getObject, onlyGateshiftManages } from '../../../kube/objects.js';
 import { DESTINATION_RULES, GATEWAYS, type KubeResource, VIRTUAL_SERVICES } from '../../../kube/resources.js';
@@ -31,6 +31,15 @@ const refOf = (object: CopiedObject, context: string | undefined) => ({
   name: object.name,
   context,
 });
+
+const skippedLines = (result: CopyGatewaysResult) =>
+  result.skipped.map((gateway) => `skipped Gateway ${gateway.namespace}/${gateway.name}: ${gateway.reason}`);
+
+/** The dry run's diff: what the copy would create or update on the ASM control plane. */
+export async function previewRoutingCopies(traffic: ClbTraffic): Promise<ActionOutcome> {
+  const planned = await copyGateways(request(traffic, true));
+  return { changes: [...(planned.changed ? [planned.diff] : []), ...skippedLines(planned)] };
+}
 
 export async function copyRouting(traffic: ClbTraffic): Promise<ActionOutcome> {
   const planned = await copyGateways(request(traffic, true));

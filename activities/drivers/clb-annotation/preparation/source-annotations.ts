@@ -13,12 +13,26 @@ const KEYS = Object.values(CLB_ANNOTATIONS);
 
 type Found = Record<string, string | null>;
 
-export async function annotateSource(traffic: ClbTraffic): Promise<ActionOutcome> {
+/** The four keys as they are against as the preparation wants them, one line per key that differs. */
+async function compare(traffic: ClbTraffic) {
   const { lb, source } = preparedClb(traffic);
   const desired = sourceAnnotations(lb);
   const current = (await readService(source)).metadata?.annotations ?? {};
   const differing = KEYS.filter((key) => current[key] !== desired[key]);
-  if (differing.length === 0) return { changes: [] };
+  const lines = differing.map(
+    (key) =>
+      `Service ${source.namespace}/${source.service}: ${key}: ${current[key] ? `"${current[key]}" → ` : '+ '}"${desired[key]}"`,
+  );
+  return { source, desired, current, lines };
+}
+
+export async function previewSourceAnnotations(traffic: ClbTraffic): Promise<ActionOutcome> {
+  return { changes: (await compare(traffic)).lines };
+}
+
+export async function annotateSource(traffic: ClbTraffic): Promise<ActionOutcome> {
+  const { source, desired, current, lines } = await compare(traffic);
+  if (lines.length === 0) return { changes: [] };
   await recordOnce<Found>(source, RECORD, Object.fromEntries(KEYS.map((key) => [key, current[key] ?? null])));
   await patchAnnotations(source, desired);
   const stored = (await readService(source)).metadata?.annotations ?? {};
@@ -28,12 +42,7 @@ export async function annotateSource(traffic: ClbTraffic): Promise<ActionOutcome
       'KubeWriteNotConfirmed',
       `Service ${source.namespace}/${source.service}: the API server stored other values for ${missed.join(', ')}`,
     );
-  return {
-    changes: differing.map(
-      (key) =>
-        `Service ${source.namespace}/${source.service}: ${key}: ${current[key] ? `"${current[key]}" → ` : '+ '}"${desired[key]}"`,
-    ),
-  };
+  return { changes: lines };
 }
 
 export async function restoreSourceAnnotations(traffic: ClbTraffic): Promise<ActionOutcome> {
