@@ -3,7 +3,7 @@
 // migration waits, and records when each phase held its weights, for the report.
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../api/names.js';
-import type { MigrationState, MigrationStatus } from '../api/status.js';
+import type { MigrationState, MigrationStatus, StepView } from '../api/status.js';
 import { stateWords, whereLabel } from '../api/wording.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
@@ -13,6 +13,8 @@ import type { PhaseWindow } from './report.js';
 
 export interface DemoProgress {
   phases: PhaseWindow[];
+  /** The migration's steps as last seen, with their times (the preparation's among them). */
+  steps?: StepView[];
   breachDetectedAt?: number;
   rollbackAppliedAt?: number;
 }
@@ -98,6 +100,7 @@ export async function trackProgress(options: {
   for (;;) {
     const status = await handle.query(statusQuery);
     const now = Date.now();
+    progress.steps = status.steps;
     await options.onPhase(status.phaseIndex, status.state);
     // Phase 0 holds 100/0 from the start; later phases from when their weights were verified.
     if (phases.length === 0 && status.phaseIndex === 0) openPhase(status, 0, startedAt);
