@@ -9,7 +9,7 @@ import { startFaultsApi } from '../src/lab/faults-api.js';
 import { type LabStart, startLab } from '../src/lab/index.js';
 import { BACKEND_MODES, type BackendMode } from '../src/plan/weights.js';
 
-const STARTS: LabStart[] = ['istio-serving', 'asm-serving'];
+const STARTS: LabStart[] = ['istio-serving', 'raw', 'asm-serving'];
 
 const program = new Command('lab')
   .description('run the lab: a cluster with an Istio and an ASM gateway behind two CLBs, under load')
@@ -18,7 +18,7 @@ const program = new Command('lab')
   .option('--env-file <path>', 'where the worker environment goes', '.gateshift/lab.env')
   .option(
     '--start <start>',
-    `istio-serving (before a migration) or asm-serving (before an ASM gateway canary upgrade)`,
+    `istio-serving (before a migration, prepared), raw (before the ASM procedure: the migration prepares it) or asm-serving (before an ASM gateway canary upgrade)`,
     (value: string) => {
       if (!STARTS.includes(value as LabStart)) throw new Error(`--start must be one of ${STARTS.join(', ')}`);
       return value as LabStart;
