@@ -8,7 +8,7 @@ import { kubeFailure } from '../../../kube/errors.js';
 import { ensureIstioGateway } from '../../../kube/istio-gateway.js';
 import { deleteObject, getObject, onlyGateshiftManages } from '../../../kube/objects.js';
 import { ISTIO_GATEWAYS } from '../../../kube/resources.js';
-import { preparedClb } from './clb-reuse.js';
+import { preparedClb } from './record.js';
 
 function gatewayOf(traffic: ClbTraffic) {
   if (!traffic.prepare) throw kubeFailure('KubeInvalidRequest', 'the plan has no prepare section');

@@ -6,19 +6,11 @@ import type { ClbTraffic } from '../../../../src/plan/index.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { reuseBlockingTags } from '../../../clb/reuse.js';
 import type { ActionOutcome } from '../../../contracts.js';
-import { serviceRef } from '../../../kube/service.js';
-import { dropRecord, readRecord, recordOnce } from './record.js';
+import { dropRecord, preparedClb, readRecord, recordOnce } from './record.js';
 
 const RECORD = 'clb-reuse-before';
 
 type Found = { loadBalancerId: string; tags: { key: string; value: string }[]; protection: string | null };
-
-/** The CLB being prepared and where its record lives: the source Service (prepare takes one CLB). */
-export function preparedClb(traffic: ClbTraffic) {
-  const [lb] = traffic.loadBalancers;
-  if (!lb) throw ApplicationFailure.nonRetryable('the plan names no CLB', 'InvalidPlan');
-  return { lb, source: serviceRef(traffic.source, lb.sourceService) };
-}
 
 async function readReuse(client: ClbClient, id: string) {
   const [attributes, tags] = await Promise.all([client.describeLoadBalancer(id), client.listTags(id)]);

@@ -9,8 +9,9 @@ import {
 import type { ClbClient } from '../../../clb/client.js';
 import type { Action, Condition } from '../../driver.js';
 import { createAsmGateway, deleteAsmGateway, previewAsmGateway } from './asm-gateway.js';
-import { makeClbReusable, preparedClb, previewClbReuse, restoreClbReuseBlocks } from './clb-reuse.js';
+import { makeClbReusable, previewClbReuse, restoreClbReuseBlocks } from './clb-reuse.js';
 import { prepared } from './prepared.js';
+import { preparedClb } from './record.js';
 import { copyRouting, previewRoutingCopies, removeRoutingCopies } from './routing-copies.js';
 import { annotateSource, previewSourceAnnotations, restoreSourceAnnotations } from './source-annotations.js';
 

@@ -2,12 +2,20 @@
 // Service, so that its undo (later, maybe from another worker) restores exactly that. The first attempt
 // writes the record; a retry finds it and keeps it, since by then the world already holds its changes.
 import { PatchStrategy } from '@kubernetes/client-node';
-import type { Json } from '../../../../src/plan/index.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ClbTraffic, Json } from '../../../../src/plan/index.js';
 import { kubeRequest } from '../../../kube/request.js';
 import { SERVICES } from '../../../kube/resources.js';
-import { coreApi, readService, type ServiceRef } from '../../../kube/service.js';
+import { coreApi, readService, type ServiceRef, serviceRef } from '../../../kube/service.js';
 
-export const RECORD_PREFIX = 'gateshift.io/';
+const RECORD_PREFIX = 'gateshift.io/';
+
+/** The CLB being prepared and the Service its records live on, the source's (prepare takes one CLB). */
+export function preparedClb(traffic: ClbTraffic) {
+  const [lb] = traffic.loadBalancers;
+  if (!lb) throw ApplicationFailure.nonRetryable('the plan names no CLB', 'InvalidPlan');
+  return { lb, source: serviceRef(traffic.source, lb.sourceService) };
+}
 
 export async function readRecord<T extends Json>(ref: ServiceRef, key: string): Promise<T | undefined> {
   const value = (await readService(ref)).metadata?.annotations?.[RECORD_PREFIX + key];

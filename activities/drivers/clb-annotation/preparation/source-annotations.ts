@@ -5,8 +5,7 @@ import { CLB_ANNOTATIONS, type ClbTraffic, sourceAnnotations } from '../../../..
 import type { ActionOutcome } from '../../../contracts.js';
 import { kubeFailure } from '../../../kube/errors.js';
 import { readService } from '../../../kube/service.js';
-import { preparedClb } from './clb-reuse.js';
-import { dropRecord, patchAnnotations, readRecord, recordOnce } from './record.js';
+import { dropRecord, patchAnnotations, preparedClb, readRecord, recordOnce } from './record.js';
 
 const RECORD = 'clb-annotations-before';
 const KEYS = Object.values(CLB_ANNOTATIONS);
