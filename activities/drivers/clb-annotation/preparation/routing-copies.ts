@@ -54,11 +54,7 @@ export async function copyRouting(traffic: ClbTraffic): Promise<ActionOutcome> {
       `on the ASM control plane ${taken.join(', ')} exist, were not written by gateshift and differ from the copy: gateshift does not overwrite them; compare them with the dry run and align or remove them by hand:\n${planned.diff}`,
     );
   const copied = await copyGateways(request(traffic, false));
-  const skipped = copied.skipped.map(
-    (gateway) => `skipped Gateway ${gateway.namespace}/${gateway.name}: ${gateway.reason}`,
-  );
-  if (!copied.changed) return { changes: skipped };
-  return { changes: [copied.diff, ...skipped] };
+  return { changes: [...(copied.changed ? [copied.diff] : []), ...skippedLines(copied)] };
 }
 
 export async function removeRoutingCopies(traffic: ClbTraffic): Promise<ActionOutcome> {

@@ -12,7 +12,7 @@ const KEYS = Object.values(CLB_ANNOTATIONS);
 
 type Found = Record<string, string | null>;
 
-/** The four keys as they are against as the preparation wants them, one line per key that differs. */
+/** The four keys as they are against what the preparation wants: one line per key that differs. */
 async function compare(traffic: ClbTraffic) {
   const { lb, source } = preparedClb(traffic);
   const desired = sourceAnnotations(lb);
