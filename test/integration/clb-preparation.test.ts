@@ -157,6 +157,15 @@ describe('the plan of a raw cluster', () => {
     expect(refused.items.find((item) => item.item === 'CLB has no blocking tag')?.fix).toContain('UntagResources');
   });
 
+  it('previews the raw cluster without writing: the shares wait for the ASM gateway the preparation creates', async () => {
+    const before = await snapshot();
+    const { result, error } = await runActivity(acts.readPreview, { migrationId: 'prepare', plan: scene.plan }).outcome;
+    expect(error).toBeUndefined();
+    expect(result?.preflight.ok).toBe(true);
+    expect(result?.sharesUnknown).toContain(`${GATEWAY_NS}/istio-ingressgateway-asm does not exist`);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('is not prepared yet: the last step waits, naming what is missing', async () => {
     const { result } = await runActivity(acts.awaitCondition, {
       migrationId: 'prepare',
