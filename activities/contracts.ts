@@ -129,6 +129,11 @@ export interface MigrationActivities {
   verifyWeights(request: VerifyRequest): Promise<VerifyResult>;
   /** Runs a driver's action (an undo is an action too); idempotent. */
   runAction(request: ActionRequest): Promise<ActionOutcome>;
+  /**
+   * What the action would change now, one line each, writing nothing; null when the driver computes no
+   * live preview for it. A read that fails comes back as a line saying so, never as a failure.
+   */
+  previewAction(request: ActionRequest): Promise<ActionOutcome | null>;
   /** Checks a driver's condition until it holds or the timeout passes. */
   awaitCondition(request: ConditionRequest): Promise<ConditionState>;
   analyze(request: AnalysisRequest): Promise<AnalysisSummary>;

@@ -29,6 +29,7 @@ interface DemoOptions {
   temporalPort: number;
   uiPort: number;
   exit?: boolean;
+  prepared?: boolean;
 }
 
 const program = new Command('demo')
@@ -42,6 +43,10 @@ const program = new Command('demo')
       .default('clb-annotation'),
   )
   .option('--auto-approve', 'advance after every passing soak instead of waiting for approvals')
+  .option(
+    '--prepared',
+    'start from the prepared lab (CLB migration: both CLBs annotated, the ASM gateway running, the routing copied) instead of the raw one',
+  )
   .addOption(
     new Option('--scenario <name>', 'happy: the whole migration; breach: the new side fails on the way')
       .choices(['happy', 'breach'])
@@ -89,7 +94,8 @@ async function main(options: DemoOptions): Promise<number> {
 
     const demo = DEMOS[options.driver];
     say(`demo: ${demo.title}`);
-    const lab = await demo.startLab({ rps: options.rps, log: (line) => say(`lab: ${line}`) });
+    const prepared = Boolean(options.prepared);
+    const lab = await demo.startLab({ rps: options.rps, prepared, log: (line) => say(`lab: ${line}`) });
     cleanups.push(() => lab.stop());
     Object.assign(process.env, lab.workerEnv);
     const worker = await startWorker({
@@ -103,7 +109,7 @@ async function main(options: DemoOptions): Promise<number> {
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
     const id = `lab-migration-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-    const input = demo.input({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak });
+    const input = demo.input({ autoApprove: Boolean(options.autoApprove), soakSec: options.soak, prepared });
     // As `gateshift start` does: the Web UI's search attributes, summary and plan from the start.
     const handle = await client.workflow.start(MIGRATION_WORKFLOW, {
       ...migrationStartOptions(buildPlan(input)),

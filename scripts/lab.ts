@@ -14,7 +14,7 @@ import { type LabStart, startLab } from '../src/lab/index.js';
 import { CLB_ANNOTATION, VIRTUALSERVICE } from '../src/plan/index.js';
 import { BACKEND_MODES, type BackendMode } from '../src/plan/weights.js';
 
-const STARTS: LabStart[] = ['istio-serving', 'asm-serving'];
+const STARTS: LabStart[] = ['istio-serving', 'raw', 'asm-serving'];
 const LABS = [CLB_ANNOTATION, VIRTUALSERVICE] as const;
 type LabKind = (typeof LABS)[number];
 
@@ -84,7 +84,7 @@ const program = new Command('lab')
   .option('--worker-env <path>', 'where the worker environment goes', '.gateshift/lab.env')
   .option(
     '--start <start>',
-    `istio-serving (before a migration) or asm-serving (before an ASM gateway canary upgrade)`,
+    `istio-serving (before a migration, prepared), raw (before the ASM procedure: the migration prepares it) or asm-serving (before an ASM gateway canary upgrade)`,
     (value: string) => {
       if (!STARTS.includes(value as LabStart)) throw new Error(`--start must be one of ${STARTS.join(', ')}`);
       return value as LabStart;

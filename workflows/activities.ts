@@ -19,6 +19,11 @@ export function migrationActivities(plan: MigrationPlan) {
     heartbeatTimeout: '1m',
     retry,
   });
+  // An action's live preview only reads, and turns its own errors into a line.
+  const { previewAction } = proxyActivities<Pick<MigrationActivities, 'previewAction'>>({
+    startToCloseTimeout: '2m',
+    retry,
+  });
   // Verification polls up to the plan's timeout and heartbeats, so a rollback can cancel it.
   const { verifyWeights } = proxyActivities<Pick<MigrationActivities, 'verifyWeights'>>({
     startToCloseTimeout: plan.verifyTimeoutMs + 60_000,
@@ -45,7 +50,17 @@ export function migrationActivities(plan: MigrationPlan) {
     startToCloseTimeout: '1m',
     retry: { ...retry, maximumAttempts: 3 },
   });
-  return { preflight, setWeights, describeLockHolder, verifyWeights, analyze, runAction, awaitCondition, notify };
+  return {
+    preflight,
+    setWeights,
+    describeLockHolder,
+    verifyWeights,
+    analyze,
+    runAction,
+    previewAction,
+    awaitCondition,
+    notify,
+  };
 }
 
 export type Activities = ReturnType<typeof migrationActivities>;

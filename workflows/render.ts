@@ -3,7 +3,7 @@
 // and to come, the last analysis against its thresholds, and the last human actions. Every block is its
 // own paragraph, list or table, so the UI keeps the line breaks; labels and weights are code spans, so
 // "90/10" is never set as a fraction.
-import type { MigrationStatus, RecordedAction } from '../src/api/status.js';
+import { gatePreview, type MigrationStatus, type RecordedAction } from '../src/api/status.js';
 import { formatTime, formatValue, STEP_MARKS, stateWords, threshold, whereLabel } from '../src/api/wording.js';
 import { formatDuration } from '../src/plan/duration.js';
 
@@ -21,6 +21,8 @@ function facts(status: MigrationStatus): string {
       `- **Paused** by ${text(status.paused.by)} at ${formatTime(status.paused.at)}: ${text(status.paused.reason)}`,
     );
   if (status.waitingFor) lines.push(`- **Waiting for** ${text(status.waitingFor)}`);
+  const preview = gatePreview(status);
+  if (preview) lines.push(`- **It would change**:\n\n\`\`\`\n${preview}\n\`\`\``);
   if (status.approvedAll)
     lines.push(
       `- **Every remaining step approved** by ${text(status.approvedAll.by)}: ${text(status.approvedAll.reason)}`,

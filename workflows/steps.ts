@@ -1,7 +1,7 @@
 // How each kind of step runs. The workflow runs the plan's steps in order through STEP_RUNNERS and
 // never knows which driver produced them.
 
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { ConditionState } from '../activities/contracts.js';
 import { formatDuration } from '../src/plan/duration.js';
 import type { ActionStep, AwaitStep, GateStep, ShiftStep, SoakStep, Step } from '../src/plan/steps.js';
@@ -12,6 +12,8 @@ import { passGate } from './gate.js';
 import { iso, type MigrationRun, now } from './run.js';
 import { showAnalysis, soak, startAnalysis } from './soak.js';
 import { verifyPhase, writeWeights } from './weights.js';
+
+const LIVE_PREVIEW_PATCH = 'action-live-preview';
 
 type Runner<S extends Step> = (run: MigrationRun, acts: Activities, step: S) => Promise<void>;
 
@@ -27,18 +29,27 @@ const shift: Runner<ShiftStep> = async (run, acts, step) => {
   run.endStep(step, `${step.weights.source}/${step.weights.target}`);
 };
 
-/** Gate → the driver's side effect. A step that began is undone by a rollback, even if it failed midway. */
+/**
+ * Live preview → gate → the driver's side effect. The approver sees what the action would change in the
+ * world as it is when the gate opens. A step that began is undone by a rollback, even if it failed midway.
+ */
 const action: Runner<ActionStep> = async (run, acts, step) => {
-  await passGate(run, step);
-  run.beginStep(step);
-  run.enter('acting');
-  const outcome = await acts.runAction({
+  const request = {
     migrationId: run.migrationId,
     traffic: run.plan.traffic,
     step: step.index,
     action: step.action,
     args: step.args,
-  });
+  };
+  // Patched: a migration that reached an action step before the live preview existed replays without it.
+  if (patched(LIVE_PREVIEW_PATCH)) {
+    const preview = await acts.previewAction(request);
+    if (preview) run.setStep(step.index, { preview: preview.changes.join('\n') || 'nothing would change' });
+  }
+  await passGate(run, step);
+  run.beginStep(step);
+  run.enter('acting');
+  const outcome = await acts.runAction(request);
   run.endStep(step, outcome.changes.length > 0 ? outcome.changes.join('\n') : 'nothing needed changing');
 };
 

@@ -120,6 +120,16 @@ export class ClbClient {
     return this.rpc.call('UntagResources', query, acknowledgementSchema, `CLB ${loadBalancerId}`);
   }
 
+  /** The undo of that remediation: puts tags back with their values. */
+  tagResources(loadBalancerId: string, tags: readonly ClbTag[]): Promise<void> {
+    const query: Query = { ResourceType: 'instance', 'ResourceId.1': loadBalancerId };
+    tags.forEach((tag, index) => {
+      query[`Tag.${index + 1}.Key`] = tag.key;
+      query[`Tag.${index + 1}.Value`] = tag.value;
+    });
+    return this.rpc.call('TagResources', query, acknowledgementSchema, `CLB ${loadBalancerId}`);
+  }
+
   /** Opt-in remediation: turns the configuration read-only mode on or off. */
   setModificationProtection(loadBalancerId: string, protection: { enabled: boolean; reason?: string }): Promise<void> {
     return this.rpc.call(

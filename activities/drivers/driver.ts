@@ -27,5 +27,10 @@ export interface DriverActivities<Traffic> {
   /** Absent for a driver that moves no weights. */
   router?: WeightRouter<Traffic>;
   actions: { [name: string]: Action<Traffic> };
+  /**
+   * What an action would change, read from the live world and writing nothing (a dry-run diff), for the
+   * approver at its gate; an action without one is shown by the plan's static preview.
+   */
+  previews?: { [name: string]: Action<Traffic> };
   conditions: { [name: string]: Condition<Traffic> };
 }

@@ -1,5 +1,5 @@
-// runAction and awaitCondition: a driver's named side effects (an undo is an action too) and the
-// conditions its await steps wait for. An unknown name is refused before anything is touched.
+// runAction, previewAction and awaitCondition: a driver's named side effects (an undo is an action too),
+// what one would change now, and the conditions its await steps wait for. An unknown name is refused before anything is touched.
 import { Context } from '@temporalio/activity';
 import { FAILURE, failure } from '../../src/api/failures.js';
 import type { ActionOutcome, ActionRequest, ConditionRequest, ConditionState } from '../contracts.js';
@@ -22,6 +22,22 @@ export function stepActivities(drivers: DriverRegistry) {
       const driver = driverFor(drivers, request.traffic);
       const action = known(driver.actions, request.action, 'action', request.traffic.kind);
       return action(request.traffic, request.args);
+    },
+
+    async previewAction(request: ActionRequest): Promise<ActionOutcome | null> {
+      const driver = driverFor(drivers, request.traffic);
+      known(driver.actions, request.action, 'action', request.traffic.kind);
+      const preview =
+        driver.previews && Object.hasOwn(driver.previews, request.action) ? driver.previews[request.action] : undefined;
+      if (!preview) return null;
+      try {
+        return await preview(request.traffic, request.args);
+      } catch (error) {
+        // The approver still decides; the plan's static preview says what the step writes.
+        return {
+          changes: [`could not compute the diff now: ${error instanceof Error ? error.message : String(error)}`],
+        };
+      }
     },
 
     /** Checks the condition every few seconds, heartbeating what it found, until it holds or time is up. */

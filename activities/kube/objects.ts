@@ -110,3 +110,26 @@ export function serverSideApply(
     PatchStrategy.ServerSideApply,
   );
 }
+
+/** Deletes an object; one that is gone already counts as deleted. */
+export async function deleteObject(ref: ObjectRef): Promise<void> {
+  try {
+    await kubeRequest({ verb: 'delete', ...ref }, (options) =>
+      customApi(ref.context).deleteNamespacedCustomObject(
+        { ...api(ref.resource), namespace: ref.namespace, name: ref.name },
+        options,
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof ApplicationFailure && error.type === 'KubeNotFound')) throw error;
+  }
+}
+
+/** Whether gateshift alone wrote the object (its only field manager): then gateshift created it. */
+export function onlyGateshiftManages(object: KubeObject): boolean {
+  // A controller's status writes (the ASM gateway's, say) do not make the object theirs.
+  const managers = ((object.metadata.managedFields ?? []) as { manager?: string; subresource?: string }[]).filter(
+    (entry) => entry.subresource !== 'status',
+  );
+  return managers.length > 0 && managers.every((entry) => entry.manager === FIELD_MANAGER);
+}

@@ -61,6 +61,8 @@ export interface StepView {
   endedAt?: string;
   /** What the step did or found (an action's changes, a condition's last answer). */
   outcome?: string;
+  /** What an action would change, read from the live world just before its gate (a dry-run diff). */
+  preview?: string;
   /** How long the step soaks (shift and soak steps). */
   soakMs?: number;
   /** Whether the step waits for a human (shift and action steps); see src/plan/gate.ts. */
@@ -151,4 +153,10 @@ export interface MigrationMemo {
   /** The weights last written, "90/10"; absent for a driver that moves no weights. */
   weights?: string;
   waitingFor?: string;
+}
+
+/** The live preview of the action whose gate waits for an approval: the first step not begun yet. */
+export function gatePreview(status: Pick<MigrationStatus, 'state' | 'steps'>): string | undefined {
+  if (status.state !== 'waiting-approval') return undefined;
+  return status.steps.find((step) => step.state === 'pending')?.preview;
 }

@@ -2,7 +2,7 @@
 // for), the steps as a tree (done, current, to come, with soak left and weights), the resources, the
 // pre-flight in one line when it passed, the analysis against its thresholds, breaches and the actions.
 import type { AnalysisBreach, Observation } from '../api/records.js';
-import { isTerminal, type MigrationStatus, type RecordedAction, type StepView } from '../api/status.js';
+import { gatePreview, isTerminal, type MigrationStatus, type RecordedAction, type StepView } from '../api/status.js';
 import { formatTime, formatValue, STEP_MARKS, stateWords, threshold, whereLabel } from '../api/wording.js';
 import { formatDuration } from '../plan/index.js';
 import { checklistLines } from './checklist-lines.js';
@@ -113,6 +113,8 @@ function headerLines(status: MigrationStatus, now: Date, failure?: string): stri
     lines.push(field('soak', `${soakLeft(status, now)}${ends}`));
   }
   if (status.waitingFor) lines.push(field('waiting', `for ${status.waitingFor}`));
+  const preview = gatePreview(status);
+  if (preview) lines.push(field('diff', preview.split('\n').join(`\n${field('', '')}`)));
   // The failure of a closed workflow says the same: once is enough.
   if (status.error && status.error !== failure) lines.push(field('error', status.error));
   lines.push(field('updated', formatTime(status.updatedAt)));

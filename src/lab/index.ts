@@ -32,6 +32,8 @@ import {
   CLBS,
   CLUSTER_ID,
   GATEWAY_NAMESPACE,
+  type LabClb,
+  RAW_CLB,
   REGION,
   ROUTE,
   SOURCE_GATEWAY,
@@ -47,9 +49,11 @@ import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
  * Where the lab starts: `istio-serving` (default), before a migration: the CLBs at 100/0 on the Istio
  * gateway, the ASM gateway at its control plane's version. `asm-serving`, before a gateway canary
  * upgrade: the CLBs at 0/100 on the ASM gateway, which runs ASM_VERSIONS.gateway (status notStart)
- * while its control plane runs ASM_VERSIONS.controlPlane.
+ * while its control plane runs ASM_VERSIONS.controlPlane. `raw`, before the ASM procedure: the Istio
+ * gateway's Service without CLB annotations on the CLB the CCM created for it (RAW_CLB, tagged, read-only
+ * mode on), no ASM gateway, no routing on ASM; the migration's preparation does steps 1 to 3.
  */
-export type LabStart = 'istio-serving' | 'asm-serving';
+export type LabStart = 'istio-serving' | 'asm-serving' | 'raw';
 
 /** The worker's RBAC for the gateway canary driver, which the lab grants in both clusters when the ASM gateway serves. */
 const ASM_CANARY_RBAC = fileURLToPath(new URL('../../deploy/rbac/asm-gateway-canary.yaml', import.meta.url));
@@ -113,15 +117,21 @@ function labNodes(prefix: string): LabNode[] {
 }
 
 /** Until every CLB's group has each gateway's backends: every pod (ENI), or some node of each (node modes). */
-async function untilRegistered(emulator: SlbEmulator, pods: number, mode: BackendMode): Promise<void> {
+async function untilRegistered(
+  emulator: SlbEmulator,
+  clbs: readonly LabClb[],
+  pods: number,
+  mode: BackendMode,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
-  const registered = (clb: (typeof CLBS)[number]) => {
-    const backends = emulator.state.requireVServerGroup(clb.vServerGroupId).backends;
+  const registered = (clb: LabClb) => {
+    // The raw lab's group appears once the CCM has created the CLB.
+    const backends = emulator.state.vServerGroups.get(clb.vServerGroupId)?.backends ?? [];
     if (mode === 'eni') return backends.length >= pods;
     const of = (service: string) => backends.some((backend) => backend.description?.includes(`/${service}/`));
     return of(clb.sourceService) && of(clb.targetService);
   };
-  while (!CLBS.every(registered)) {
+  while (!clbs.every(registered)) {
     if (Date.now() > deadline) throw new Error('the CCM did not register every gateway as CLB backends');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -130,6 +140,8 @@ async function untilRegistered(emulator: SlbEmulator, pods: number, mode: Backen
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const log = options.log ?? (() => {});
   const asmServing = options.start === 'asm-serving';
+  const raw = options.start === 'raw';
+  const clbs = raw ? [RAW_CLB] : CLBS;
   const sourcePods = options.sourcePods ?? 2;
   const targetPods = options.targetPods ?? 3;
   const backendMode = options.backendMode ?? 'eni';
@@ -149,7 +161,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const accessKeySecret = randomBytes(15).toString('hex');
     const emulator = await startSlbEmulator({ accessKeys: { [accessKeyId]: accessKeySecret } });
     stops.push(() => emulator.stop());
-    addLoadBalancers(emulator.state);
+    if (!raw) addLoadBalancers(emulator.state);
     const asmApi = await startAsmApiEmulator({ accessKeys: { [accessKeyId]: accessKeySecret } });
     stops.push(() => asmApi.stop());
     // The ASM gateway is made at the mesh's first version; with the ASM gateway serving, step 1 of its
@@ -179,6 +191,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       slb: emulator.state,
       clusterId: CLUSTER_ID,
       reconcileDelayMs: options.ccmDelayMs ?? 500,
+      ...(raw && { createClbsIn: REGION }),
     });
     stops.push(() => ccm.stop());
     const kubeProxy = await startKubeProxy({ kubeconfig: cluster.adminKubeconfig, nodes });
@@ -193,7 +206,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         backendMode === 'eni'
           ? clbRegistration(
               emulator.state,
-              CLBS.map((clb) => clb.vServerGroupId),
+              clbs.map((clb) => clb.vServerGroupId),
             )
           : undefined,
     });
@@ -203,6 +216,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       targetPods,
       routeMissingOnTarget: options.routeMissingOnTarget,
       targetServing: asmServing,
+      raw,
       backendMode,
       nodes: nodes.map((node) => node.name),
     });
@@ -213,14 +227,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       targetsFile,
     });
     stops.push(() => gateways.stop());
-    await gateways.untilRunning(sourcePods + targetPods);
-    await untilRegistered(emulator, sourcePods + targetPods, backendMode);
+    // The raw lab has no ASM gateway yet: the migration's preparation creates it.
+    const pods = raw ? sourcePods : sourcePods + targetPods;
+    await gateways.untilRunning(pods);
+    await untilRegistered(emulator, clbs, pods, backendMode);
 
     log('starting Prometheus (scraping every gateway pod each second) and the CLB proxies');
     const prometheus = await startPrometheus({ targetsFile, metricsPath: METRICS_PATH });
     stops.push(() => prometheus.stop());
     const proxies: ClbProxy[] = [];
-    for (const clb of CLBS) {
+    for (const clb of clbs) {
       const proxy = await startClbProxy({
         slb: emulator.state,
         loadBalancerId: clb.id,
@@ -254,8 +270,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       asmAdminKubeconfig: asm.adminKubeconfig,
     });
     log(
-      `lab ready: ${sourcePods} Istio and ${targetPods} ASM gateway pods behind ${CLBS.length} CLBs (${backendMode} backends)` +
-        ` (${asmServing ? 'ASM' : 'Istio'} serving), ${rps} requests/s`,
+      `lab ready: ${sourcePods} Istio and ${raw ? 'no' : targetPods} ASM gateway pods behind ${clbs.length} CLB(s) (${backendMode} backends)` +
+        ` (${asmServing ? 'ASM' : 'Istio'} serving${raw ? ', raw: not prepared' : ''}), ${rps} requests/s`,
     );
     return {
       workerEnv: {
@@ -279,13 +295,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       load,
       prometheusUrl: prometheus.url,
       faults,
-      effectiveTargetShares: () => effectiveTargetShares(emulator),
+      effectiveTargetShares: () => effectiveTargetShares(emulator, clbs),
       servedByVersion: () => gateways.servedByVersion(),
       versionShares: (since) => versionShares(gateways.servedByVersion(), since),
       async restoreSource() {
-        await restoreWeights(kubeConfig(cluster.adminKubeconfig));
+        await restoreWeights(kubeConfig(cluster.adminKubeconfig), clbs);
         const deadline = Date.now() + 30_000;
-        while (Object.values(effectiveTargetShares(emulator)).some((share) => share !== 0)) {
+        while (Object.values(effectiveTargetShares(emulator, clbs)).some((share) => share !== 0)) {
           if (Date.now() > deadline) throw new Error('the CCM did not restore 100/0');
           await new Promise((resolve) => setTimeout(resolve, 200));
         }

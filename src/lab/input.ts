@@ -9,6 +9,7 @@ import {
   CLBS,
   CONTAINER_PORT,
   GATEWAY_NAMESPACE,
+  RAW_CLB,
   REGION,
   ROUTE,
   SOURCE_GATEWAY,
@@ -31,6 +32,8 @@ const LAB_ANALYSIS = {
 
 export interface LabInputOptions {
   autoApprove: boolean;
+  /** The raw lab (start `raw`): its one CLB, and the preparation (steps 1–3, the CLB made reusable) first. */
+  raw?: boolean;
   /** Soak of each phase after the first (of the canary, for the canary upgrade); default 20 s. */
   soakSec?: number;
   /** The canary upgrade's waits; defaults 30 s, 120 s, 60 s. */
@@ -64,7 +67,7 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
         service: CLBS[0]?.targetService ?? '',
         selector: { istio: TARGET_GATEWAY },
       },
-      loadBalancers: CLBS.map((clb) => ({
+      loadBalancers: (options.raw ? [RAW_CLB] : CLBS).map((clb) => ({
         id: clb.id,
         region: REGION,
         vServerGroups: [{ id: clb.vServerGroupId, port: clb.listenerPort }],
@@ -72,6 +75,7 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
         targetService: clb.targetService,
       })),
       gatewayNamespaces: ['bookinfo'],
+      ...(options.raw && { prepare: { fixClb: true, readyTimeout: '90s' } }),
     },
     phases: labPhases(options),
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },

@@ -1,5 +1,6 @@
 // The names of the lab's world: one data-plane cluster whose Istio ingress gateway moves to an ASM
 // ingress gateway, behind two CLBs (a public and an internal one), serving the bookinfo routes.
+import { createdClbIds } from './ccm/created-clb.js';
 export const GATEWAY_NAMESPACE = 'istio-system';
 export const APP_NAMESPACE = 'bookinfo';
 export const SOURCE_GATEWAY = 'ingressgateway';
@@ -35,6 +36,24 @@ export const CLBS: LabClb[] = [
     targetService: 'istio-ingressgateway-asm-internal',
   },
 ];
+
+/**
+ * The raw lab's one CLB: the one its CCM created for the Istio gateway's Service, with the ids the CCM
+ * derives from it; the ASM gateway's Service (`istio-<IstioGateway name>`) joins it once prepared.
+ */
+export const RAW_CLB: LabClb = rawClb();
+
+function rawClb(): LabClb {
+  const sourceService = 'istio-ingressgateway';
+  const ids = createdClbIds(CLUSTER_ID, GATEWAY_NAMESPACE, sourceService, [SERVICE_PORT]);
+  return {
+    id: ids.id,
+    vServerGroupId: ids.groups[0]?.id ?? '',
+    listenerPort: SERVICE_PORT,
+    sourceService,
+    targetService: 'istio-ingressgateway-asm',
+  };
+}
 
 /** The lab's ASM instance, as the ASM OpenAPI names it. */
 export const ASM_MESH_ID = 'c1ab0a5e1bd94d8c9d1f5d7f1a2b3c4d';

@@ -3,7 +3,7 @@
 // migration waits, and records when each phase held its weights, for the report.
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../api/names.js';
-import type { MigrationState, MigrationStatus } from '../api/status.js';
+import { gatePreview, type MigrationState, type MigrationStatus, type StepView } from '../api/status.js';
 import { stateWords, whereLabel } from '../api/wording.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
@@ -13,6 +13,8 @@ import type { PhaseWindow } from './report.js';
 
 export interface DemoProgress {
   phases: PhaseWindow[];
+  /** The migration's steps as last seen, with their times (the preparation's among them). */
+  steps?: StepView[];
   breachDetectedAt?: number;
   rollbackAppliedAt?: number;
 }
@@ -24,9 +26,13 @@ function mean(values: number[]): number {
   return values.length === 0 ? 0 : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
 }
 
-function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined): string {
+function approvalHelp(id: string, waitingFor: string, uiUrl: string | undefined, diff?: string): string {
+  const head = `waiting for ${waitingFor}.`;
   return [
-    `waiting for ${waitingFor}. Approve with any of:`,
+    // An action's gate: what it would change now, read just before the gate.
+    ...(diff
+      ? [`${head} It would change:`, ...diff.split('\n').map((line) => `  ${line}`), 'Approve with any of:']
+      : [`${head} Approve with any of:`]),
     `  npm run gateshift -- approve ${id}`,
     `  temporal workflow signal --workflow-id ${id} --name approve --input '{"by":"you"}'`,
     ...(uiUrl
@@ -49,7 +55,7 @@ export function approvalHints(uiUrl: string | undefined): (status: MigrationStat
     if (gate !== status.waitingFor) {
       gate = status.waitingFor;
       shownAt = now;
-      return approvalHelp(status.migrationId, status.waitingFor, uiUrl);
+      return approvalHelp(status.migrationId, status.waitingFor, uiUrl, gatePreview(status));
     }
     if (now - shownAt < REMIND_EVERY_MS) return undefined;
     shownAt = now;
@@ -98,6 +104,7 @@ export async function trackProgress(options: {
   for (;;) {
     const status = await handle.query(statusQuery);
     const now = Date.now();
+    progress.steps = status.steps;
     await options.onPhase(status.phaseIndex, status.state);
     // Phase 0 holds 100/0 from the start; later phases from when their weights were verified.
     if (phases.length === 0 && status.phaseIndex === 0) openPhase(status, 0, startedAt);

@@ -1,5 +1,6 @@
 // The demo's report: what the load generator saw during each phase, next to the weights gateshift
 // wrote and the shares the CLB applied, and for a breach how fast traffic came back to the source.
+import type { StepView } from '../api/status.js';
 import { type Counts, type LoadRecord, summarize } from './load/index.js';
 
 export interface PhaseWindow {
@@ -35,12 +36,27 @@ export interface DemoReport {
     observedTargetShare: number | null;
     requests: number;
   }[];
+  /** The steps before the first shift (the preparation of a raw cluster), each with when it ran. */
+  preparation: { step: string; startedAt?: string; endedAt?: string; seconds: number | null; outcome?: string }[];
   faultInjectedAt?: string;
   breachDetectedAt?: string;
   rollbackAppliedAt?: string;
   trafficRevertedAt?: string;
   breachToRevertMs?: number;
   faultToRevertMs?: number;
+}
+
+/** The steps before the first shift, with their times. */
+function preparationSteps(steps: readonly StepView[]): DemoReport['preparation'] {
+  const firstShift = steps.findIndex((step) => step.kind === 'shift');
+  return steps.slice(0, firstShift === -1 ? 0 : firstShift).map((step) => ({
+    step: step.label,
+    startedAt: step.startedAt,
+    endedAt: step.endedAt,
+    seconds:
+      step.startedAt && step.endedAt ? round2((Date.parse(step.endedAt) - Date.parse(step.startedAt)) / 1000) : null,
+    outcome: step.state,
+  }));
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -103,6 +119,7 @@ export function buildReport(input: {
   phases: PhaseWindow[];
   targetGateway: string;
   breach?: BreachTimes;
+  steps?: StepView[];
 }): DemoReport {
   const { record, breach } = input;
   const phases = input.phases.map((phase) => {
@@ -124,6 +141,7 @@ export function buildReport(input: {
     totalRequests: record.totals.requests,
     ...errorCounts(record, breach?.faultInjectedAt),
     phases,
+    preparation: preparationSteps(input.steps ?? []),
   };
   if (breach) {
     const reverted = trafficRevertedAt(record, input.targetGateway, breach.faultInjectedAt);

@@ -2,7 +2,8 @@
 // the Istio gateway's pods and, per CLB, a Service with the four CLB annotations at weight 100; the
 // ASM gateway as an IstioGateway on the ASM control plane (its Service and pods follow) and, for the
 // second CLB, a second Service at weight 0; the bookinfo routes on the cluster and their migrated
-// copies on ASM. Or, when the ASM gateway already serves, the same with the weights at 0/100.
+// copies on ASM. Or, when the ASM gateway already serves, the same with the weights at 0/100. Or raw,
+// before the procedure: the Istio gateway behind the CLB the CCM created for its Service.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { BACKEND_TYPE_ANNOTATION, type BackendMode, CLB_ANNOTATIONS, formatVgroupPort } from '../plan/index.js';
 import { LAB_NODE } from './asm/gateway-workload.js';
@@ -13,6 +14,7 @@ import {
   CONTAINER_PORT,
   GATEWAY_NAMESPACE,
   type LabClb,
+  RAW_CLB,
   REGION,
   SERVICE_PORT,
   SOURCE_GATEWAY,
@@ -31,6 +33,11 @@ export interface SceneOptions {
   routeMissingOnTarget?: boolean;
   /** Every CLB already sends all traffic to the ASM gateway (weights 0/100), as after a migration. */
   targetServing?: boolean;
+  /**
+   * Before steps 1 to 3: the Istio gateway's Service without CLB annotations (the CCM creates its CLB,
+   * RAW_CLB), no ASM gateway, no routing on ASM. ENI backends only.
+   */
+  raw?: boolean;
 }
 
 const PORTS = [{ name: 'http2', port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: 'TCP' }];
@@ -95,6 +102,11 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
         spec: { type: 'LoadBalancer', selector: { istio: gateway }, ports: PORTS, ...trafficPolicy(mode) },
       },
     });
+  if (options.raw) {
+    await createService(RAW_CLB.sourceService, SOURCE_GATEWAY, {});
+    await putObjects(cluster.makeApiClient(CustomObjectsApi), APP_NAMESPACE, bookinfoObjects());
+    return;
+  }
   for (const clb of CLBS)
     await createService(clb.sourceService, SOURCE_GATEWAY, clbAnnotations(clb, sourceWeight, mode));
   const [first, ...others] = CLBS;
@@ -127,9 +139,9 @@ export async function buildScene(cluster: KubeConfig, asm: KubeConfig, options: 
 }
 
 /** Weight 100 on every source Service and 0 on every target Service, as before a migration. */
-export async function restoreWeights(cluster: KubeConfig): Promise<void> {
+export async function restoreWeights(cluster: KubeConfig, clbs: readonly LabClb[] = CLBS): Promise<void> {
   const core = cluster.makeApiClient(CoreV1Api);
-  for (const clb of CLBS) {
+  for (const clb of clbs) {
     for (const [name, weight] of [
       [clb.sourceService, '100'],
       [clb.targetService, '0'],

@@ -1,14 +1,14 @@
 // The shares the lab reports: what the CLBs' backend weights give the target gateway, and what each
 // gateway version served.
 import { effectiveShares } from '../plan/weights.js';
-import { CLBS, GATEWAY_NAMESPACE } from './names.js';
+import { CLBS, GATEWAY_NAMESPACE, type LabClb } from './names.js';
 import type { SlbEmulator } from './slb/server.js';
 
 /** The target gateway's share of each lab CLB's backend weights, in percent. */
-export function effectiveTargetShares(emulator: SlbEmulator): Record<string, number> {
+export function effectiveTargetShares(emulator: SlbEmulator, clbs: readonly LabClb[] = CLBS): Record<string, number> {
   return Object.fromEntries(
-    CLBS.map((clb) => {
-      const backends = emulator.state.requireVServerGroup(clb.vServerGroupId).backends;
+    clbs.map((clb) => {
+      const backends = emulator.state.vServerGroups.get(clb.vServerGroupId)?.backends ?? [];
       const weightOf = (service: string) =>
         backends
           .filter((backend) => backend.description?.includes(`/${service}/${GATEWAY_NAMESPACE}/`))

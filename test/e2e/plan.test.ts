@@ -91,6 +91,16 @@ describe('gateshift plan against the lab', () => {
     const before = await worldState();
     const { code, stdout } = await gateshift('plan', 'examples/migration.yaml');
     expect(code).toBe(1);
+    // It prepares the raw cluster first: each step with what it writes.
+    expect(stdout).toContain('  0  step 0 (make the CLB reusable): needs approval');
+    expect(stdout).toMatch(
+      /write {2}clb\/lb-bp1onpskfeceg +CLB lb-bp1onpskfeceg: UntagResources kubernetes\.do\.not\.delete, ack\.aliyun\.com/,
+    );
+    expect(stdout).toMatch(
+      /write {2}clb\/lb-bp1onpskfeceg +Service istio-system\/istio-ingressgateway: \+ service\.beta\.kubernetes\.io\/alibaba-cloud-loadbalancer-vgroup-port: "rsp-bp1r4xk8a:80,rsp-bp1r4xk8b:443"/,
+    );
+    expect(stdout).toMatch(/write {2}clb\/lb-bp1onpskfeceg +IstioGateway istio-system\/ingressgateway-asm/);
+    expect(stdout).toContain('  4  step 4 (ASM gateway registered, healthy and answering every route): no approval');
     expect(stdout).toMatch(/^preflight: .*checks could run/m);
     expect(stdout).toContain('lb-bp1onpskfeceg');
     expect(stdout).toMatch(/^shares unknown: vServer group rsp-bp1r4xk8a .*does not exist/m);

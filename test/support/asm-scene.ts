@@ -60,7 +60,23 @@ export interface SceneOptions {
   clbs?: number;
   /** Also start an ASM control plane (a second API server) holding the migrated Gateway copies. */
   asmControlPlane?: boolean;
+  /**
+   * The raw cluster, before the ASM procedure: the CLB as the CCM created it for the Istio gateway
+   * (tagged, modification protection on), the source Service without CLB annotations (with one of its
+   * own), no ASM gateway Service or pods, no copies on ASM; the plan prepares it (prepare.fixClb).
+   */
+  raw?: boolean;
 }
+
+/** The annotation of its own the raw source Service carries, which the preparation must keep. */
+export const OWN_ANNOTATION = { 'example.com/owner': 'platform-team' };
+
+/** The tags and protection the CCM leaves on a CLB it created for a Service. */
+export const CCM_CLB_TAGS = {
+  'kubernetes.do.not.delete': 'a1b2c3d4e5f6istioingressgateway',
+  'ack.aliyun.com': CLUSTER_ID,
+};
+export const CCM_PROTECTION_REASON = 'managed by ack';
 
 export interface AsmScene {
   /** The data-plane cluster: gateway Services and pods, and the source Gateways. */
@@ -222,7 +238,7 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
 
     const pods: ScenePod[] = [
       ...['127.0.1.1', '127.0.1.2'].map((ip, i) => ({ name: `${SOURCE_SERVICE}-${i}`, ip, side: 'source' as const })),
-      ...['127.0.2.1', '127.0.2.2', '127.0.2.3'].map((ip, i) => ({
+      ...(options.raw ? [] : ['127.0.2.1', '127.0.2.2', '127.0.2.3']).map((ip, i) => ({
         name: `${TARGET_SERVICE}-${i}`,
         ip,
         side: 'target' as const,
@@ -243,9 +259,10 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
     for (const namespace of [GATEWAY_NS, ROUTES_NS])
       await admin.createNamespace({ body: { metadata: { name: namespace } } });
     if (asm)
-      await adminOf(asm)
-        .makeApiClient(CoreV1Api)
-        .createNamespace({ body: { metadata: { name: ROUTES_NS } } });
+      for (const namespace of [GATEWAY_NS, ROUTES_NS])
+        await adminOf(asm)
+          .makeApiClient(CoreV1Api)
+          .createNamespace({ body: { metadata: { name: namespace } } });
 
     // The Services' targetPorts are the ports the pod servers listen on, so backends and probes agree.
     const ports: V1ServicePort[] = [
@@ -257,14 +274,21 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
       emulator.state.addLoadBalancer({ id: clb.id, regionId: REGION, name: `gateshift-${clb.id}` });
       for (const group of clb.groups)
         emulator.state.addVServerGroup(clb.id, { id: group.id, listenerPorts: [group.port] });
-      for (const [side, service, weight] of [
-        ['source', clb.sourceService, '100'],
-        ['target', clb.targetService, '0'],
-      ] as const)
+      if (options.raw) {
+        emulator.state.setTags(clb.id, CCM_CLB_TAGS);
+        emulator.state.setModificationProtection(clb.id, 'ConsoleProtection', CCM_PROTECTION_REASON);
+      }
+      const sides = options.raw
+        ? ([['source', clb.sourceService, OWN_ANNOTATION]] as const)
+        : ([
+            ['source', clb.sourceService, clbAnnotations(clb, '100')],
+            ['target', clb.targetService, clbAnnotations(clb, '0')],
+          ] as const);
+      for (const [side, service, annotations] of sides)
         await admin.createNamespacedService({
           namespace: GATEWAY_NS,
           body: {
-            metadata: { name: service, annotations: clbAnnotations(clb, weight) },
+            metadata: { name: service, annotations },
             spec: { type: 'LoadBalancer', selector: SELECTORS[side], ports },
           },
         });
@@ -284,7 +308,7 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
     const copyRoutingToAsm = async () => {
       if (asmCustom) await putObjects(asmCustom, ROUTES_NS, bookinfoObjects(SELECTORS.target.istio));
     };
-    await copyRoutingToAsm();
+    if (!options.raw) await copyRoutingToAsm();
 
     const input: MigrationInput = {
       title: 'istio → asm (scene)',
@@ -300,6 +324,7 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
           targetService: clb.targetService,
         })),
         gatewayNamespaces: [ROUTES_NS],
+        ...(options.raw && { prepare: { fixClb: true, asmGateway: { asmContext: 'asm' } } }),
       },
       routes: [{ host: HOST, path: '/productpage', port: servers.httpPort }],
     };

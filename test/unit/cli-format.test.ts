@@ -219,6 +219,26 @@ describe('formatStatus', () => {
     expect(text).toContain('  ▶  phase 2 (half 50/50)      waiting for approval\n');
   });
 
+  it('shows the live diff of the action whose gate waits, one line under another', () => {
+    const base = soakingStatus();
+    const status: MigrationStatus = {
+      ...base,
+      state: 'waiting-approval',
+      soak: null,
+      waitingFor: 'approval of step 2 (annotate)',
+      steps: base.steps.map((step) =>
+        step.index === 2
+          ? { ...step, state: 'pending', preview: 'Service a/b: + id: "lb-1"\nService a/b: + weight: "100"' }
+          : step,
+      ),
+    };
+    expect(formatStatus(runningView(status), NOW)).toContain(
+      '  diff      Service a/b: + id: "lb-1"\n            Service a/b: + weight: "100"\n',
+    );
+    // Once the gate opened, the diff is history: the step's outcome says what changed.
+    expect(formatStatus(runningView({ ...status, state: 'acting' }), NOW)).not.toContain('  diff ');
+  });
+
   it('compares expected and effective shares per resource', () => {
     const text = formatStatus(runningView(soakingStatus()), NOW);
     expect(text).toContain('\nresources (source/target shares)\n');

@@ -28,6 +28,14 @@ describe('approvalHints', () => {
     expect(hint(gate, START + 30_000)).toMatch(/^still waiting/);
   });
 
+  it('shows what an action would change when its gate opens', () => {
+    const status = waiting('approval of step 1 (annotate the source Service)');
+    const steps = status.steps.map((step, i) => (i === 0 ? { ...step, preview: 'Service a/b: id: + "lb-1"' } : step));
+    expect(approvalHints(undefined)({ ...status, steps }, START)).toMatch(
+      /^waiting for approval of step 1 \(annotate the source Service\)\. It would change:\n {2}Service a\/b: id: \+ "lb-1"\nApprove with any of:\n/,
+    );
+  });
+
   it('starts over with the whole help at the next gate, and says nothing while not waiting', () => {
     const hint = approvalHints(undefined);
     hint(waiting('approval of phase 1 (canary 90/10)'), START);

@@ -262,6 +262,9 @@ export class FakeWorld {
         return { ok, observations, message: ok ? undefined : 'the data plane disagrees' };
       },
       runAction: async (request) => this.runAction(request),
+      previewAction: async (request) => ({
+        changes: this.created.has(request.action) ? [] : [`would create ${request.action}`],
+      }),
       awaitCondition: async (request) => this.awaitCondition(request),
       analyze: (request) => this.analyze(request),
       notify: async (request) => {

@@ -27,6 +27,8 @@ it('runs the actions, conditions and soaks in order, a human approving the irrev
       const handle = await startMigration(server(), input('happy'));
       const waiting = await drive(server(), handle, { approve: false, until: (s) => s.state === 'waiting-approval' });
       expect(waiting.waitingFor).toBe('approval of step 3 (upgrade)');
+      // The approver sees what the action would change, read just before its gate.
+      expect(waiting.steps[3]?.preview).toBe('would create upgrade');
       expect(waiting.desired).toBeNull();
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'olga', step: 3 }] });
       await drive(server(), handle, { approve: false });

@@ -1,16 +1,18 @@
 // The CLB-annotation driver's side-effect half: the ASM procedure's pre-flight and the weight router
-// over the CLB weight annotations. Its preparation actions join here.
+// over the CLB weight annotations, and the preparation of a raw cluster (actions with undo).
 import type { ClbTraffic } from '../../../src/plan/index.js';
 import type { ClbClient } from '../../clb/client.js';
 import type { DriverActivities } from '../driver.js';
 import { clbPreflight } from './preflight/index.js';
+import { preparationActions, preparationConditions, preparationPreviews } from './preparation/index.js';
 import { clbRouter } from './router.js';
 
 export function clbAnnotationActivities(clbClient: (regionId: string) => ClbClient): DriverActivities<ClbTraffic> {
   return {
     preflight: (plan, progress) => clbPreflight(clbClient, plan, progress),
     router: clbRouter(clbClient),
-    actions: {},
-    conditions: {},
+    actions: preparationActions(clbClient),
+    previews: preparationPreviews(clbClient),
+    conditions: preparationConditions(clbClient),
   };
 }

@@ -3,10 +3,12 @@
 // weight arithmetic, in the Service's backend mode (ENI pods, or Cluster / Local nodes); it posts SyncLoadBalancerFailed on a wrong annotation (leaving the
 // backends as they were) and EnsuredLoadBalancer when it changed something.
 import { CoreV1Api, KubeConfig, type V1Node, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { CLB_ANNOTATIONS, clbAnnotation } from '../../plan/annotations.js';
 import { type Informer, startInformer } from '../kube/informer.js';
 import { errorMessage, type LabLogger, silentLogger } from '../kube/logger.js';
 import { startReconcileLoop } from '../kube/reconcile-loop.js';
 import type { SlbState } from '../slb/state.js';
+import { ensureCreatedClb } from './created-clb.js';
 import { type ServiceEvent, serviceEventRecorder } from './events.js';
 import { type CcmPlan, planCcmPass, type ServiceOutcome } from './plan.js';
 
@@ -19,6 +21,11 @@ export interface CcmOptions {
   slb: SlbState;
   /** Written into backend descriptions; backends of other cluster ids are not this CCM's. */
   clusterId: string;
+  /**
+   * Create a CLB for a LoadBalancer Service without `-id`, as ACK's CCM does (see created-clb.ts), in
+   * this region; default: leave such a Service alone.
+   */
+  createClbsIn?: string;
   /** The backend type of a Service without the backend-type annotation; default `eni` (a Terway cluster). */
   defaultBackendType?: 'eni' | 'ecs';
   /** From a change to the pass that applies it; changes within the delay join the same pass. Default 1 s. */
@@ -88,6 +95,14 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
     logger,
     pass: async () => {
       if (stalled || !services || !pods || !nodes) return;
+      const region = options.createClbsIn;
+      if (region)
+        for (const service of services.list())
+          if (
+            service.spec?.type === 'LoadBalancer' &&
+            !clbAnnotation(service.metadata?.annotations, CLB_ANNOTATIONS.id)
+          )
+            ensureCreatedClb(service, options.slb, options.clusterId, region);
       const plan = planCcmPass(
         services.list(),
         {
@@ -104,9 +119,11 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
         for (const backend of change.added)
           options.slb.setHealth(backend.serverIp ?? backend.serverId, 'normal', backend.port);
       }
-      for (const { loadBalancer } of plan.outcomes)
+      // A CLB reused through `-id` (not one the CCM serves as its own creation) gets the reuse tag.
+      for (const { loadBalancer, service } of plan.outcomes)
         if (
           loadBalancer.status === 'valid' &&
+          clbAnnotation(service.metadata?.annotations, CLB_ANNOTATIONS.id) &&
           !options.slb.loadBalancers.get(loadBalancer.loadBalancerId)?.tags.has(REUSED_TAG)
         )
           options.slb.setTags(loadBalancer.loadBalancerId, { [REUSED_TAG]: 'true' });

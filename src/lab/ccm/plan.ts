@@ -75,7 +75,7 @@ export function planCcmPass(services: readonly V1Service[], cluster: ClusterView
   const desired = new Map<string, Map<string, Backend[]>>();
   const frozen = new Set<string>();
   for (const service of services) {
-    const loadBalancer = readServiceLoadBalancer(service, slb);
+    const loadBalancer = readServiceLoadBalancer(service, slb, clusterId);
     if (loadBalancer.status === 'unmanaged') continue;
     const key = serviceKey(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
     outcomes.push({ service, key, loadBalancer, changed: false });

@@ -5,6 +5,7 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { CLB_ANNOTATIONS, ccmAcceptsWeight, clbAnnotation, parseVgroupPort } from '../../plan/annotations.js';
 import type { SlbState } from '../slb/state.js';
+import { findCreatedClb } from './created-clb.js';
 
 /** Tag keys the CCM puts on the CLBs it creates itself; such a CLB cannot be reused. */
 export const BLOCKING_TAGS = ['kubernetes.do.not.delete', 'ack.aliyun.com'];
@@ -44,11 +45,25 @@ function readGroups(value: string, service: V1Service, slb: SlbState, loadBalanc
   return groups;
 }
 
-/** The Service's CLB as the CCM would build it, or why the CCM refuses it. */
-export function readServiceLoadBalancer(service: V1Service, slb: SlbState): ServiceLoadBalancer {
+/** A Service without `-id` on the CLB the CCM created for it: a group per listener of one of its ports. */
+function createdLoadBalancer(service: V1Service, slb: SlbState, clusterId: string): ServiceLoadBalancer {
+  const lb = findCreatedClb(service, slb, clusterId);
+  if (!lb) return { status: 'unmanaged' };
+  const groups = lb.listeners.flatMap((listener) => {
+    const servicePort = service.spec?.ports?.find((port) => port.port === listener.port);
+    return servicePort && listener.vServerGroupId ? [{ vServerGroupId: listener.vServerGroupId, servicePort }] : [];
+  });
+  return { status: 'valid', loadBalancerId: lb.id, groups };
+}
+
+/**
+ * The Service's CLB as the CCM would build it, or why the CCM refuses it. Without `-id`: the CLB the
+ * CCM created for the Service (see created-clb.ts), when `clusterId` is given and there is one.
+ */
+export function readServiceLoadBalancer(service: V1Service, slb: SlbState, clusterId?: string): ServiceLoadBalancer {
   const loadBalancerId = annotation(service, 'id');
-  // Without -id the real CCM would create a CLB; the lab only reuses the emulator's.
-  if (service.spec?.type !== 'LoadBalancer' || !loadBalancerId) return { status: 'unmanaged' };
+  if (service.spec?.type !== 'LoadBalancer') return { status: 'unmanaged' };
+  if (!loadBalancerId) return clusterId ? createdLoadBalancer(service, slb, clusterId) : { status: 'unmanaged' };
   const invalid = (message: string): ServiceLoadBalancer => ({ status: 'invalid', loadBalancerId, message });
   const lb = slb.loadBalancers.get(loadBalancerId);
   if (!lb) return invalid(`can not find loadbalancer by id ${loadBalancerId}`);

@@ -1,5 +1,7 @@
-// The CLB migration's demo: the lab's two CLBs from the Istio gateway to the ASM gateway through five
-// phases; the breach scenario makes the ASM gateway fail during phase 3.
+// The CLB migration's demo: from the raw lab, the preparation (the CLB made reusable, the source
+// annotated, the ASM gateway created, the routing copied), then the CLB from the Istio gateway to the
+// ASM gateway through five phases (`--prepared`: the prepared lab's two CLBs); the breach scenario
+// makes the ASM gateway fail during phase 3.
 import { type Lab, startLab } from '../index.js';
 import { labMigrationInput } from '../input.js';
 import { TARGET_GATEWAY } from '../names.js';
@@ -17,9 +19,10 @@ const phases: WeightPhasesDemo<Lab> = {
 };
 
 export const clbAnnotationDemo: DemoDriver<PhasesProgress> = {
-  startLab: (options) => startLab({ start: 'istio-serving', ...options }),
-  title: 'migrate the lab cluster from its Istio gateway to its ASM gateway behind two CLBs',
-  input: labMigrationInput,
+  // From the raw cluster, the preparation (steps 1–3) first; `--prepared`: the two CLBs, prepared.
+  startLab: ({ prepared, ...options }) => startLab({ start: prepared ? 'istio-serving' : 'raw', ...options }),
+  title: 'migrate the lab cluster from its Istio gateway to an ASM gateway behind its CLB(s)',
+  input: ({ prepared, ...options }) => labMigrationInput({ ...options, raw: !prepared }),
   follow: followPhases(phases),
   clearFaults: (lab) => lab.faults.set({ targetErrorRatio: 0 }),
   end: endPhases(phases),

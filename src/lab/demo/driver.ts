@@ -34,8 +34,9 @@ export interface DemoEnding {
 export interface DemoDriver<Progress, L extends DemoLab = Lab> {
   /** What the demo does, for its first line. */
   title: string;
-  startLab(options: { rps: number; log: (line: string) => void }): Promise<L>;
-  input(options: { autoApprove: boolean; soakSec: number }): MigrationInput;
+  /** `prepared`: start where the procedure's preparation is done already (a driver that prepares starts raw). */
+  startLab(options: { rps: number; prepared: boolean; log: (line: string) => void }): Promise<L>;
+  input(options: { autoApprove: boolean; soakSec: number; prepared: boolean }): MigrationInput;
   /** Prints a line a second until the migration ends; the breach scenario's fault goes in on the way. */
   follow(context: FollowContext<L>): Promise<Progress>;
   /** Takes the breach scenario's fault out again. */

@@ -68,6 +68,7 @@ export function endPhases<L>(demo: WeightPhasesDemo<L>) {
       phases: progress.phases,
       targetGateway: demo.target,
       breach: progress.breach,
+      steps: progress.steps,
     });
     const chart = await renderChart({
       title: `gateshift demo: ${demo.chartTitle}, ${scenario}`,
@@ -79,6 +80,9 @@ export function endPhases<L>(demo: WeightPhasesDemo<L>) {
     });
     const summary = [
       resultLine(report),
+      ...report.preparation.map(
+        (step) => `  ${step.step}: ${step.outcome}${step.seconds === null ? '' : ` in ${step.seconds} s`}`,
+      ),
       ...report.phases.map(
         (phase) =>
           `  phase ${phase.index} ${phase.sourceWeight}/${phase.targetWeight}: ${demo.shares(`${phase.effectiveTargetShare ?? '-'}%`, `${phase.observedTargetShare ?? '-'}%`)} over ${phase.requests} requests`,

@@ -5,6 +5,13 @@ import { CLB_ANNOTATIONS } from '../annotations.js';
 import { cloudId, dns1123Label, type GatewayRef, gatewaySchema, serviceName } from '../schema-parts.js';
 import type { Step } from '../steps.js';
 import { type Side, type SideWeights, writeOrder } from '../weights.js';
+import {
+  type ClbPreparation,
+  clbPreparation,
+  clbPrepareSchema,
+  preparationSteps,
+  preparationWrites,
+} from './clb-prepare.js';
 import type { CommonInput, PlanDriver, Problem, ResourceWrite } from './driver.js';
 import { phaseSteps } from './phases.js';
 
@@ -46,8 +53,9 @@ export const clbAnnotationFragment = z
       .min(1)
       .optional()
       .describe(
-        'namespaces of the Gateway, VirtualService and DestinationRule resources the pre-flight checks on the ASM control plane; default: the source namespace',
+        'namespaces of the Gateway, VirtualService and DestinationRule resources the pre-flight checks (and the preparation copies) on the ASM control plane; default: the source namespace',
       ),
+    prepare: clbPrepareSchema.optional(),
   })
   .describe('shift by the CLB weight annotations of the source and target gateway Services');
 
@@ -67,6 +75,8 @@ export interface ClbTraffic {
   target: GatewayRef;
   loadBalancers: PlannedLoadBalancer[];
   gatewayNamespaces: string[];
+  /** Absent: the cluster is prepared already (both Services annotated, ASM gateway running, routing copied). */
+  prepare?: ClbPreparation;
 }
 
 export const clbResource = (id: string) => `clb/${id}`;
@@ -112,6 +122,12 @@ function problems(traffic: Fragment, input: CommonInput): Problem[] {
       field: at('target.selector'),
       problem: 'selects the same pods as traffic.source.selector: the target gateway must be other pods',
     });
+  // One IstioGateway carries the annotations of one CLB.
+  if (traffic.prepare && traffic.loadBalancers.length > 1)
+    found.push({
+      field: 'traffic.prepare',
+      problem: `prepares one CLB (the ASM gateway's serviceAnnotations name one); ${traffic.loadBalancers.length} are listed: prepare each pair of Services by hand or in its own migration`,
+    });
   // The pre-flight sends each route to both gateways' pods: without one, it could never pass.
   if (input.routes.length === 0)
     found.push({
@@ -153,7 +169,7 @@ function gateway(ref: Fragment['source']): GatewayRef {
  * shrinking side (so no CLB ever has every gateway at 0).
  */
 function writes(traffic: ClbTraffic, step: Step, before: SideWeights | null): ResourceWrite[] {
-  if (step.kind !== 'shift') return [];
+  if (step.kind !== 'shift') return preparationWrites(traffic, step);
   const order = writeOrder(before ?? undefined, step.weights);
   return order.flatMap((side: Side) =>
     traffic.loadBalancers.map((lb) => {
@@ -178,6 +194,7 @@ export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraf
     kind: CLB_ANNOTATION,
     source: gateway(fragment.source),
     target: gateway(fragment.target),
+    ...(fragment.prepare && { prepare: clbPreparation(fragment.prepare, gateway(fragment.target)) }),
     loadBalancers: fragment.loadBalancers.map((lb) => ({
       id: lb.id,
       region: lb.region,
@@ -187,7 +204,7 @@ export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraf
     })),
     gatewayNamespaces: fragment.gatewayNamespaces ?? [fragment.source.namespace],
   }),
-  steps: (_traffic, input) => phaseSteps(input),
+  steps: (traffic, input) => [...preparationSteps(traffic, input), ...phaseSteps(input)],
   writes,
   locks: (traffic) => traffic.loadBalancers.map((lb) => clbResource(lb.id)),
   restore: () => ({ source: 100, target: 0 }),

@@ -5,6 +5,7 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import type { ClbTraffic, MigrationPlan } from '../../../../src/plan/index.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { serviceRef } from '../../../kube/service.js';
+import { preflightBeforePreparation } from './before-preparation.js';
 import { currentPrefix, listenersWeighBackends, weightsParse, weightUpdatesOn } from './ccm-hazards.js';
 import { clbReusable, listenersCovered, targetBackendsHealthy } from './clb-checks.js';
 import { clbFields } from './fields.js';
@@ -24,6 +25,10 @@ export async function clbPreflight(
     items.push(...more);
     progress(items);
   };
+  if (traffic.prepare) {
+    await preflightBeforePreparation(clbClient, traffic, add);
+    return items;
+  }
 
   const [source, target] = await Promise.all([
     gatewayPodsReady('source', traffic.source),

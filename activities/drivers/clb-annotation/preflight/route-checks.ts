@@ -3,7 +3,7 @@
 // sent straight to each pod IP.
 
 import type { ChecklistItem } from '../../../../src/api/records.js';
-import type { ClbTraffic, GatewayRef, RouteProbe } from '../../../../src/plan/index.js';
+import { type ClbTraffic, copiedGatewayName, type RouteProbe } from '../../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../../checklist.js';
 import { copyGateways } from '../../../kube/copy-gateways.js';
 import { probePods } from '../../../probe/probe-pods.js';
@@ -11,15 +11,10 @@ import { routeLabel } from '../../../probe/send-probe.js';
 import type { ProbeResult } from '../../../probe/types.js';
 import { type PodsFound, withoutPods } from './pod-checks.js';
 
-/** The ASM gateway's name: the `istio` label its pods carry, which the copied Gateways select. */
-export function asmGatewayName(target: GatewayRef): string {
-  return target.selector.istio ?? target.service;
-}
-
 export async function gatewaysMigrated(traffic: ClbTraffic): Promise<ChecklistItem[]> {
   const item = 'Gateway resources select the ASM gateway on the ASM control plane';
   const namespaces = traffic.gatewayNamespaces;
-  const fix = `copy the Gateways of ${namespaces.join(', ')} to ASM with spec.selector.istio: ${asmGatewayName(traffic.target)}, and their VirtualServices and DestinationRules unchanged`;
+  const fix = `copy the Gateways of ${namespaces.join(', ')} to ASM with spec.selector.istio: ${copiedGatewayName(traffic)}, and their VirtualServices and DestinationRules unchanged`;
   const namespacesField = `traffic.gatewayNamespaces (${namespaces.join(', ')})`;
   return guarded(
     item,
@@ -29,7 +24,8 @@ export async function gatewaysMigrated(traffic: ClbTraffic): Promise<ChecklistIt
         namespaces,
         sourceContext: traffic.source.kubeContext,
         sourceSelector: traffic.source.selector,
-        asmGatewayName: asmGatewayName(traffic.target),
+        asmGatewayName: copiedGatewayName(traffic),
+        asmContext: traffic.prepare?.asmGateway.asmContext,
         dryRun: true,
       });
       const gateways = dryRun.objects.filter((object) => object.kind === 'Gateway');
@@ -48,7 +44,7 @@ export async function gatewaysMigrated(traffic: ClbTraffic): Promise<ChecklistIt
         ? fail(item, `the ASM control plane differs from the source cluster:\n${differences}`, fix)
         : pass(
             item,
-            `${gateways.length} Gateway(s) and their routes are on ASM, selecting istio: ${asmGatewayName(traffic.target)}`,
+            `${gateways.length} Gateway(s) and their routes are on ASM, selecting istio: ${copiedGatewayName(traffic)}`,
           );
     },
     undefined,
