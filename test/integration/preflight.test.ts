@@ -291,6 +291,21 @@ describe('pre-flight', () => {
     );
   });
 
+  it('fails on a vServer group the CCM created, which it refuses to reuse', async () => {
+    const http = clb().groups[0]?.id ?? '';
+    const group = scene.emulator.state.requireVServerGroup(http);
+    const name = group.name;
+    group.name = 'k8s/80/istio-ingressgateway/istio-system/c0123';
+    onTestFinished(() => {
+      group.name = name;
+    });
+    const failed = await onlyFailure(ITEMS.listeners);
+    expect(failed.why).toBe(
+      `${http} (k8s/80/istio-ingressgateway/istio-system/c0123) was created by the CCM for a Service: the CCM refuses it in vgroup-port ("cannot reuse a ccm created vgroup")`,
+    );
+    expect(failed.fix).toContain('create a vServer group of your own per listener');
+  });
+
   it('fails when a target pod is not a backend of one vServer group', async () => {
     const https = clb().groups[1]?.id ?? '';
     const { state } = scene.emulator;

@@ -4,8 +4,9 @@
 // listener and a vServer group per Service port — and registers the Service's backends there. Those
 // tags are what make the CCM refuse to reuse the CLB for another Service (step 1 of the ASM procedure
 // removes them). The lab's ids are derived from the Service, so that the lab's input can name them.
-// Its groups are named by their ids: the real CCM names them k8s/<port>/<svc>/<ns>/<cluster>, which the
-// reuse check below refuses as CCM-created, while the vendor procedure (seed 000) reuses exactly them.
+// Its groups are named by their ids, a shortcut: the real CCM names them k8s/<port>/<svc>/<ns>/<cluster>
+// and refuses those in vgroup-port, so on a real cluster the user first moves each listener to a group
+// of their own (the pre-flight says so); seed 000 just lists "the vServer group IDs" of the CLB.
 import { createHash } from 'node:crypto';
 import type { V1Service } from '@kubernetes/client-node';
 import type { LoadBalancer, SlbState } from '../slb/state.js';

@@ -5,6 +5,7 @@ import type { ChecklistItem } from '../../../../src/api/records.js';
 import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
+import { parseBackendDescription } from '../../../clb/effective.js';
 import type { ClbVServerGroupBackends } from '../../../clb/models.js';
 import { REUSE_BLOCKING_TAG_KEYS, reuseBlockingTags } from '../../../clb/reuse.js';
 import type { ServiceRef } from '../../../kube/service.js';
@@ -88,6 +89,16 @@ export async function listenersCovered(
           item,
           `the input lists vServer group ${unknown.join(', ')} (${fields.vServerGroups}); ${lb.id} has ${groups.map((group) => group.id).join(', ') || 'none'}`,
           `correct ${fields.vServerGroups} in the input: list the groups ${lb.id} has`,
+          clbResource(lb.id),
+        );
+      }
+      // The CCM reuses only groups it did not create: it names its own k8s/<port>/<svc>/<ns>/<cluster>.
+      const ccmCreated = groups.filter((group) => planned.has(group.id) && parseBackendDescription(group.name));
+      if (ccmCreated.length > 0) {
+        return fail(
+          item,
+          `${ccmCreated.map((group) => `${group.id} (${group.name})`).join(', ')} was created by the CCM for a Service: the CCM refuses it in vgroup-port ("cannot reuse a ccm created vgroup")`,
+          `create a vServer group of your own per listener (CLB console or CreateVServerGroup) with the same backends, point the listener at it, and list its id in ${fields.vServerGroups}`,
           clbResource(lb.id),
         );
       }
