@@ -1,8 +1,10 @@
 // The CLB-annotation driver's side-effect half: the ASM procedure's pre-flight and the weight router
-// over the CLB weight annotations. Its preparation actions join here.
-import type { ClbTraffic } from '../../../src/plan/index.js';
+// over the CLB weight annotations, and the drain of the source after the last phase. Its preparation
+// actions join here.
+import { type ClbTraffic, SOURCE_DRAINED } from '../../../src/plan/index.js';
 import type { ClbClient } from '../../clb/client.js';
 import type { DriverActivities } from '../driver.js';
+import { sourceDrained } from './drain.js';
 import { clbPreflight } from './preflight/index.js';
 import { clbRouter } from './router.js';
 
@@ -11,6 +13,6 @@ export function clbAnnotationActivities(clbClient: (regionId: string) => ClbClie
     preflight: (plan, progress) => clbPreflight(clbClient, plan, progress),
     router: clbRouter(clbClient),
     actions: {},
-    conditions: {},
+    conditions: { [SOURCE_DRAINED]: sourceDrained },
   };
 }
