@@ -29,6 +29,13 @@ const LAB_ANALYSIS = {
   minDataCoverage: 0.5,
 };
 
+/**
+ * The drain after 0/100 at the lab's pace: the source counts as drained once its rate (over the
+ * analysis window) stayed at 0.1 requests/s or less for 10 s, which the load's long-lived connections
+ * (LAB_LONG_LIVED) reach only once they closed.
+ */
+const LAB_DRAIN = { maxRequestsPerSecond: 0.1, for: '10s', timeout: '3m' };
+
 export interface LabInputOptions {
   autoApprove: boolean;
   /** Soak of each phase after the first (of the canary, for the canary upgrade); default 20 s. */
@@ -72,6 +79,7 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
         targetService: clb.targetService,
       })),
       gatewayNamespaces: ['bookinfo'],
+      drain: LAB_DRAIN,
     },
     phases: labPhases(options),
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },
