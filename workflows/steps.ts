@@ -43,7 +43,7 @@ const action: Runner<ActionStep> = async (run, acts, step) => {
 };
 
 /** How often a waiting condition's latest answer reaches the status and the Web UI's details. */
-export const CONDITION_REPORT_MS = 30_000;
+const CONDITION_REPORT_MS = 30_000;
 
 /**
  * Waits for the driver's condition. One that does not hold in time is handled like a breach, or, when the
