@@ -1,6 +1,11 @@
 // Gathers a StatusView from the server: describe (execution status and the heartbeats of the pending
 // `analyze` and `awaitCondition` activities), the status query, and the result of a closed workflow.
-import { type Client, type WorkflowExecutionDescription, WorkflowFailedError } from '@temporalio/client';
+import {
+  type Client,
+  type WorkflowExecutionDescription,
+  WorkflowFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { statusQuery } from '../api/names.js';
 import type { AnalysisSummary, ConditionHeartbeat } from '../api/records.js';
@@ -19,12 +24,16 @@ export function failureMessage(error: unknown): string {
   return error instanceof WorkflowFailedError && error.cause ? message(error.cause) : message(error);
 }
 
-/** The last heartbeat of the pending activity of that type, if it has one. */
-async function heartbeatOf<T>(client: Client, description: WorkflowExecutionDescription, type: string) {
+/** The last heartbeat of the workflow's pending activity of that type, if it has one. */
+export async function heartbeatOf<T>(
+  handle: WorkflowHandle,
+  description: WorkflowExecutionDescription,
+  type: string,
+): Promise<T | undefined> {
   const pending = description.raw.pendingActivities?.find((activity) => activity.activityType?.name === type);
   const payloads = pending?.heartbeatDetails?.payloads;
   return payloads?.length
-    ? await decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, payloads)
+    ? await decodeFromPayloadsAtIndex<T>(handle.client.options.loadedDataConverter, 0, payloads)
     : undefined;
 }
 
@@ -40,8 +49,8 @@ export async function loadStatusView(client: Client, workflowId: string): Promis
     },
   };
 
-  const analysis = await heartbeatOf<AnalysisSummary>(client, description, 'analyze');
-  const condition = await heartbeatOf<ConditionHeartbeat>(client, description, 'awaitCondition');
+  const analysis = await heartbeatOf<AnalysisSummary>(handle, description, 'analyze');
+  const condition = await heartbeatOf<ConditionHeartbeat>(handle, description, 'awaitCondition');
 
   try {
     const status = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(statusQuery));

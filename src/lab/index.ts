@@ -52,10 +52,11 @@ import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
 export type LabStart = 'istio-serving' | 'asm-serving';
 
 /**
- * 2% of the requests over 4 keep-alive connections per CLB that live 30 s, longer than the demo's last
- * soak, so that after 0/100 the source still serves them until they close and the drain step waits.
+ * 2% of the requests over 8 keep-alive connections per CLB that live up to 45 s (longer than two of the
+ * demo's phases): at 0/100 some opened while the source still had weight, so it serves them until they
+ * close and the drain step waits (at most 45 s after 0/100, then the drain's window and `for`).
  */
-export const LAB_LONG_LIVED: LongLivedOptions = { share: 0.02, connections: 4, maxAgeMs: 30_000 };
+export const LAB_LONG_LIVED: LongLivedOptions = { share: 0.02, connections: 8, maxAgeMs: 45_000 };
 
 /** The worker's RBAC for the gateway canary driver, which the lab grants in both clusters when the ASM gateway serves. */
 const ASM_CANARY_RBAC = fileURLToPath(new URL('../../deploy/rbac/asm-gateway-canary.yaml', import.meta.url));

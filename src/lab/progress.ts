@@ -4,8 +4,11 @@
 // migration waits, and records when each phase held its weights, for the report.
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../api/names.js';
+import type { ConditionHeartbeat } from '../api/records.js';
 import type { MigrationState, MigrationStatus } from '../api/status.js';
 import { stateWords, whereLabel } from '../api/wording.js';
+import { heartbeatOf } from '../cli/inspect.js';
+import { overlayCondition } from '../cli/view.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
 import { summarize } from './load/index.js';
@@ -99,7 +102,15 @@ export async function trackProgress(options: {
   };
 
   for (;;) {
-    const status = await handle.query(statusQuery);
+    const queried = await handle.query(statusQuery);
+    // While a step waits, its condition's heartbeat is newer than what the workflow last heard, as in `gateshift status`.
+    const status =
+      queried.state === 'awaiting'
+        ? overlayCondition(
+            queried,
+            await heartbeatOf<ConditionHeartbeat>(handle, await handle.describe(), 'awaitCondition'),
+          )
+        : queried;
     const now = Date.now();
     await options.onPhase(status.phaseIndex, status.state);
     // Phase 0 holds 100/0 from the start; later phases from when their weights were verified.

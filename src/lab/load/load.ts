@@ -40,7 +40,11 @@ export interface LongLivedOptions {
   share: number;
   /** Such connections per target, used in turn; default 4. */
   connections?: number;
-  /** A connection closes after its request once it is this old (a client's max connection age). */
+  /**
+   * The oldest a connection gets (a client's max connection age): the n connections close after their
+   * request at 1/n, 2/n, … of it, as a pool's connections opened at different times do, so they never
+   * all reopen at once.
+   */
   maxAgeMs: number;
 }
 
@@ -90,6 +94,7 @@ export function startLoad(options: LoadOptions): Load {
   const budget = Math.max(1, options.keepAliveRequests ?? 1);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const longLived = options.longLived;
+  const longLivedCount = longLived ? (longLived.connections ?? 4) : 0;
   const lanes: Lane[] = options.targets.map((target) => ({
     url: new URL(target.url),
     headers: {
@@ -99,10 +104,10 @@ export function startLoad(options: LoadOptions): Load {
       ...(budget === 1 && { connection: 'close' }),
     },
     agent: new BudgetAgent(budget, { maxSockets }),
-    longLived: Array.from(
-      { length: longLived ? (longLived.connections ?? 4) : 0 },
-      () => new BudgetAgent(Number.POSITIVE_INFINITY, { maxSockets: 1 }, longLived?.maxAgeMs),
-    ),
+    longLived: Array.from({ length: longLivedCount }, (_, i) => {
+      const maxAgeMs = ((longLived?.maxAgeMs ?? 0) * (i + 1)) / longLivedCount;
+      return new BudgetAgent(Number.POSITIVE_INFINITY, { maxSockets: 1 }, maxAgeMs);
+    }),
     inFlight: 0,
     sent: 0,
     sentLongLived: 0,
