@@ -3,7 +3,17 @@
 // in time a human decides, with the weights left at 0/100.
 import { expect, it } from 'vitest';
 import { approveUpdate, rollbackUpdate } from '../../src/api/names.js';
-import { drive, FakeWorld, lbInput, startMigration, status, useTestServer, waitFor, withWorker } from './harness.js';
+import {
+  drive,
+  FakeWorld,
+  keepHistory,
+  lbInput,
+  startMigration,
+  status,
+  useTestServer,
+  waitFor,
+  withWorker,
+} from './harness.js';
 
 const server = useTestServer();
 
@@ -63,6 +73,7 @@ it('leaves the decision to a human when the source does not drain in time: appro
     expect(result.outcome).toBe('completed');
     expect(result.finalWeights).toEqual({ source: 0, target: 100 });
     expect(result.actions.at(-1)).toMatchObject({ kind: 'approve', by: 'olga', step: 3, outcome: 'accepted' });
+    await keepHistory(handle, 'drain-held');
   });
   // Four slices of 30 s over the 2 minutes.
   expect(world.calls.filter((call) => call === 'await:source-drained')).toHaveLength(4);
