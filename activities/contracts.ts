@@ -6,7 +6,7 @@ import type { PreviewReadings } from '../src/api/preview.js';
 import type { AnalysisSummary, ChecklistItem, Observation, WeightWrite } from '../src/api/records.js';
 import type { NotifyEvent } from '../src/notify/message.js';
 import type { NotifyConfig, NotifyFormat } from '../src/notify/schema.js';
-import type { AnalysisPlan, Json, MigrationPlan, SideWeights, TrafficPlan } from '../src/plan/index.js';
+import type { AnalysisPlan, Json, MigrationPlan, QueryVariables, SideWeights, TrafficPlan } from '../src/plan/index.js';
 
 export interface DriverRequest {
   migrationId: string;
@@ -63,10 +63,18 @@ export interface ActionOutcome {
   changes: string[];
 }
 
+/** What a condition may read besides the world: the plan's Prometheus and the analysis' query placeholders. */
+export interface ConditionMetrics {
+  prometheusUrl?: string;
+  variables: QueryVariables;
+}
+
 export interface ConditionRequest extends DriverRequest {
   condition: string;
   args: { [key: string]: Json };
+  /** How long this call checks; the workflow calls again until the step's timeout (see workflows/steps.ts). */
   timeoutMs: number;
+  metrics: ConditionMetrics;
 }
 
 export interface ConditionState {

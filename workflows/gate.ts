@@ -7,7 +7,12 @@ import type { Step } from '../src/plan/steps.js';
 import type { MigrationRun } from './run.js';
 
 export async function passGate(run: MigrationRun, step: Step): Promise<void> {
-  const situation: GateSituation = { desired: run.desired, lastVerdict: run.lastVerdict, verdictNote: run.verdictNote };
+  const situation: GateSituation = {
+    desired: run.desired,
+    lastVerdict: run.lastVerdict,
+    verdictNote: run.verdictNote,
+    held: run.held,
+  };
   const decision = humanNeeded(step, situation);
   const standing = run.approvedAll;
   if (decision.needed && standing && approvedAllOpens(step, situation))
@@ -19,6 +24,7 @@ export async function passGate(run: MigrationRun, step: Step): Promise<void> {
     run.tell('waiting-approval', { waitingFor: decision.waitingFor });
     await condition(() => gate.approvedBy !== undefined && !run.paused);
     run.gate = null;
+    run.held = undefined;
     return;
   }
   await run.holdWhilePaused();

@@ -45,6 +45,8 @@ export class MigrationRun {
   desired: SideWeights | null;
   lastVerdict: Verdict = 'skipped';
   verdictNote?: string;
+  /** Why the next gate waits for a human whatever the analysis says (e.g. a condition that did not hold in time). */
+  held?: string;
   /** Steps that began, in order: what a rollback unwinds. */
   readonly started: Step[] = [];
   soak?: { totalMs: number; remainingMs: number; endsAt?: number };

@@ -53,24 +53,26 @@ const action: Runner<ActionStep> = async (run, acts, step) => {
   run.endStep(step, outcome.changes.length > 0 ? outcome.changes.join('\n') : 'nothing needed changing');
 };
 
-/** Waits for the driver's condition; one that does not hold in time is handled like a breach. */
+/** How often a waiting condition's latest answer reaches the status and the Web UI's details. */
+const CONDITION_REPORT_MS = 30_000;
+
+/**
+ * Waits for the driver's condition. One that does not hold in time is handled like a breach, or, when the
+ * step says so, holds the next gate for a human.
+ */
 const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
+  if (step.addedIn && !patched(step.addedIn)) return;
   run.beginStep(step);
   for (;;) {
     run.enter('awaiting', `${step.name} (up to ${formatDuration(step.timeoutMs)})`);
-    const checking = acts.awaitCondition(step.timeoutMs)({
-      migrationId: run.migrationId,
-      traffic: run.plan.traffic,
-      step: step.index,
-      condition: step.condition,
-      args: step.args,
-      timeoutMs: step.timeoutMs,
-    });
+    const checking = checkInSlices(run, acts, step);
     const state = step.watch ? await watched(run, acts, step, checking) : await checking;
-    if (state.observations) run.observed(state.observations);
-    run.setStep(step.index, { outcome: state.message });
     if (state.met) break;
     const message = `${stepLabel(step)} did not hold within ${formatDuration(step.timeoutMs)}: ${state.message}`;
+    if (step.onTimeout === 'approval') {
+      run.held = message;
+      break;
+    }
     await onBreach(
       run,
       { check: step.condition, value: null, threshold: 0, pass: 'holds', consecutive: 1, at: iso(), message },
@@ -79,6 +81,30 @@ const awaitStep: Runner<AwaitStep> = async (run, acts, step) => {
   }
   run.endStep(step, run.status.steps[step.index]?.outcome);
 };
+
+/**
+ * The condition checked for the step's timeout in slices of CONDITION_REPORT_MS: after each, its latest
+ * answer goes into the step's outcome, so the status and the Web UI show it while the step waits.
+ */
+async function checkInSlices(run: MigrationRun, acts: Activities, step: AwaitStep): Promise<ConditionState> {
+  const slices = Math.max(1, Math.ceil(step.timeoutMs / CONDITION_REPORT_MS));
+  for (let slice = 0; ; slice++) {
+    const timeoutMs = Math.min(CONDITION_REPORT_MS, step.timeoutMs - slice * CONDITION_REPORT_MS);
+    const state = await acts.awaitCondition(timeoutMs)({
+      migrationId: run.migrationId,
+      traffic: run.plan.traffic,
+      step: step.index,
+      condition: step.condition,
+      args: step.args,
+      timeoutMs,
+      metrics: { prometheusUrl: run.plan.analysis.prometheusUrl, variables: run.plan.analysis.variables },
+    });
+    if (state.observations) run.observed(state.observations);
+    run.setStep(step.index, { outcome: state.message });
+    if (state.met || slice + 1 >= slices) return state;
+    run.publish();
+  }
+}
 
 /** The analysis runs while the condition is awaited; a breach meanwhile is handled at once, not at the end. */
 async function watched(

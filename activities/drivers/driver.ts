@@ -3,7 +3,7 @@
 // conditions its await steps wait for. The pure half in src/plan/drivers/ plans the steps that name them.
 import type { ChecklistItem, Observation, WeightWrite } from '../../src/api/records.js';
 import type { Json, MigrationPlan, SideWeights } from '../../src/plan/index.js';
-import type { ActionOutcome, ConditionState } from '../contracts.js';
+import type { ActionOutcome, ConditionMetrics, ConditionState } from '../contracts.js';
 
 export interface WeightRouter<Traffic> {
   /** Writes the absolute weights on every resource, the growing side first, and reads them back. */
@@ -16,7 +16,11 @@ export interface WeightRouter<Traffic> {
 }
 
 export type Action<Traffic> = (traffic: Traffic, args: { [key: string]: Json }) => Promise<ActionOutcome>;
-export type Condition<Traffic> = (traffic: Traffic, args: { [key: string]: Json }) => Promise<ConditionState>;
+export type Condition<Traffic> = (
+  traffic: Traffic,
+  args: { [key: string]: Json },
+  metrics: ConditionMetrics,
+) => Promise<ConditionState>;
 
 export interface DriverActivities<Traffic> {
   /** Every precondition, as checklist items; `progress` is called as items come in (a heartbeat). */

@@ -2,6 +2,7 @@
 // what one would change now, and the conditions its await steps wait for. An unknown name is refused before anything is touched.
 import { Context } from '@temporalio/activity';
 import { FAILURE, failure } from '../../src/api/failures.js';
+import type { ConditionHeartbeat } from '../../src/api/records.js';
 import type { ActionOutcome, ActionRequest, ConditionRequest, ConditionState } from '../contracts.js';
 import { type DriverRegistry, driverFor } from '../drivers/index.js';
 import { pollUntil } from './poll.js';
@@ -46,11 +47,16 @@ export function stepActivities(drivers: DriverRegistry) {
       const check = known(driver.conditions, request.condition, 'condition', request.traffic.kind);
       const context = Context.current();
       const outcome = await pollUntil(
-        () => check(request.traffic, request.args),
+        () => check(request.traffic, request.args, request.metrics),
         (state) => state.met,
         {
           timeoutMs: request.timeoutMs,
-          heartbeat: (state, round) => context.heartbeat({ round, message: state.message }),
+          heartbeat: (state, round) =>
+            context.heartbeat({
+              round,
+              message: state.message,
+              at: new Date().toISOString(),
+            } satisfies ConditionHeartbeat),
           sleep: (ms) => context.sleep(ms),
         },
       );

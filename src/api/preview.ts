@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { PlanDriver, ResourceWrite } from '../plan/drivers/driver.js';
 import { PLAN_DRIVERS, type TrafficPlan } from '../plan/drivers/index.js';
+import { formatDuration } from '../plan/duration.js';
 import { gateApproval } from '../plan/gate.js';
 import type { MigrationPlan } from '../plan/plan.js';
 import { type ApprovalMode, type StepKind, shiftSteps, stepLabel } from '../plan/steps.js';
@@ -40,6 +41,8 @@ export interface StepPreview {
   /** An action that cannot be undone: approved on its own, and no rollback past it. */
   irreversible: boolean;
   soakMs?: number;
+  /** An await step: how long it waits, and what happens when its condition does not hold by then. */
+  wait?: { timeoutMs: number; onTimeout: 'breach' | 'approval' };
   /** In the order the step makes them; empty for a step that only waits, soaks or ends. */
   writes: ResourceWrite[];
   /** A shift's shares, resource by resource. */
@@ -83,6 +86,7 @@ export function planPreview(plan: MigrationPlan, readings: PreviewReadings): Pla
         approval: step.kind === 'gate' ? 'auto' : (gateApproval(step, plan.steps, plan.restore) ?? null),
         irreversible: step.kind === 'action' && step.irreversible,
         ...((step.kind === 'shift' || step.kind === 'soak') && { soakMs: step.soakMs }),
+        ...(step.kind === 'await' && { wait: { timeoutMs: step.timeoutMs, onTimeout: step.onTimeout ?? 'breach' } }),
         writes,
         ...(observations && {
           shares: observations.map((observation) => ({ resource: observation.resource, shares: observation.expected })),
@@ -94,6 +98,8 @@ export function planPreview(plan: MigrationPlan, readings: PreviewReadings): Pla
 
 /** Whether a step waits for a human, in words the CLI and the Web UI share. */
 export function approvalWords(step: StepPreview): string {
+  if (step.wait)
+    return `waits up to ${formatDuration(step.wait.timeoutMs)}, then ${step.wait.onTimeout === 'approval' ? 'a human decides' : 'handled as a breach'}`;
   const own = step.irreversible ? ' (its own: it cannot be undone)' : '';
   if (step.approval === 'manual') return `needs approval${own}`;
   if (step.approval === 'auto')

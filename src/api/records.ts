@@ -91,3 +91,10 @@ export interface AnalysisSummary {
   samples: AnalysisSample[];
   breach?: AnalysisBreach;
 }
+
+/** What an await step's condition found at its last check, heartbeated: the status shows it while the step waits. */
+export interface ConditionHeartbeat {
+  round: number;
+  message: string;
+  at: string;
+}

@@ -1,7 +1,8 @@
 // What `status` and `watch` show: the workflow's own status query, overlaid with what only the
-// server knows (execution status, the running analysis activity's heartbeat, the final result).
+// server knows (execution status, the running analysis and condition activities' heartbeats, the final
+// result).
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
-import type { AnalysisSummary } from '../api/records.js';
+import type { AnalysisSummary, ConditionHeartbeat } from '../api/records.js';
 import { isTerminal, type MigrationResult, type MigrationStatus } from '../api/status.js';
 
 export interface StatusView {
@@ -60,5 +61,18 @@ export function overlayAnalysis(status: MigrationStatus, heartbeat: AnalysisSumm
       updatedAt: newest,
     },
     breaches: breach && !breachKnown ? [...status.breaches, breach] : status.breaches,
+  };
+}
+
+/**
+ * While an await step waits, the workflow hears its condition only every so often (CONDITION_REPORT_MS);
+ * the activity's heartbeat holds the latest answer, e.g. the rate the source still serves.
+ */
+export function overlayCondition(status: MigrationStatus, heartbeat: ConditionHeartbeat | undefined): MigrationStatus {
+  const waiting = status.steps[status.stepIndex];
+  if (!heartbeat || waiting?.kind !== 'await' || waiting.state !== 'running') return status;
+  return {
+    ...status,
+    steps: status.steps.map((step) => (step === waiting ? { ...step, outcome: heartbeat.message } : step)),
   };
 }

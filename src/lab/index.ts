@@ -25,7 +25,7 @@ import { writeWorkerKubeconfig } from './kube/worker-kubeconfig.js';
 import { startKubeProxy } from './kube-proxy/index.js';
 import { startKubelet } from './kubelet/index.js';
 import type { LabNode } from './kubelet/nodes.js';
-import { type Load, startLoad } from './load/index.js';
+import { type Load, type LongLivedOptions, startLoad } from './load/index.js';
 import {
   ASM_MESH_ID,
   ASM_VERSIONS,
@@ -55,6 +55,13 @@ import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
  */
 export type LabStart = 'istio-serving' | 'asm-serving' | 'raw';
 
+/**
+ * 2% of the requests over 8 keep-alive connections per CLB that live up to 45 s (longer than two of the
+ * demo's phases): at 0/100 some opened while the source still had weight, so it serves them until they
+ * close and the drain step waits (at most 45 s after 0/100, then the drain's window and `for`).
+ */
+export const LAB_LONG_LIVED: LongLivedOptions = { share: 0.02, connections: 8, maxAgeMs: 45_000 };
+
 /** The worker's RBAC for the gateway canary driver, which the lab grants in both clusters when the ASM gateway serves. */
 const ASM_CANARY_RBAC = fileURLToPath(new URL('../../deploy/rbac/asm-gateway-canary.yaml', import.meta.url));
 
@@ -64,6 +71,8 @@ export interface LabOptions {
   targetPods?: number;
   /** Requests per second of the load generator over both CLBs; 0: no load. */
   rps?: number;
+  /** The load's long-lived keep-alive connections (which a CLB weight of 0 does not move); false: none. */
+  longLived?: LongLivedOptions | false;
   /** From an annotation change to the CLB's new backend weights; default 500 ms. */
   ccmDelayMs?: number;
   routeMissingOnTarget?: boolean;
@@ -251,6 +260,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         ? startLoad({
             targets: proxies.map((proxy) => ({ url: `http://127.0.0.1:${proxy.port}${ROUTE.path}`, host: ROUTE.host })),
             rps,
+            ...(options.longLived !== false && { longLived: options.longLived ?? LAB_LONG_LIVED }),
           })
         : undefined;
     if (load) stops.push(() => load.stop());

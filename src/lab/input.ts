@@ -30,6 +30,13 @@ const LAB_ANALYSIS = {
   minDataCoverage: 0.5,
 };
 
+/**
+ * The drain after 0/100 at the lab's pace: the source counts as drained once its rate (over the
+ * analysis window) stayed at 0.1 requests/s or less for 10 s, which the load's long-lived connections
+ * (LAB_LONG_LIVED) reach only once they closed.
+ */
+const LAB_DRAIN = { maxRequestsPerSecond: 0.1, for: '10s', timeout: '3m' };
+
 export interface LabInputOptions {
   autoApprove: boolean;
   /** The raw lab (start `raw`): its one CLB, and the preparation (steps 1–3, the CLB made reusable) first. */
@@ -76,6 +83,7 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
       })),
       gatewayNamespaces: ['bookinfo'],
       ...(options.raw && { prepare: { fixClb: true, readyTimeout: '90s' } }),
+      drain: LAB_DRAIN,
     },
     phases: labPhases(options),
     approval: { mode: options.autoApprove ? 'auto' : 'manual' },

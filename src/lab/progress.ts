@@ -1,10 +1,14 @@
 // Follows a migration in the lab: prints a line of progress each second (phase, weights, effective
-// and observed target share, traffic and failures, soak countdown), tells how to approve when the
+// and observed target share, traffic and failures, soak countdown, what a waiting step last found),
+// tells how to approve when the
 // migration waits, and records when each phase held its weights, for the report.
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../api/names.js';
+import type { ConditionHeartbeat } from '../api/records.js';
 import { gatePreview, type MigrationState, type MigrationStatus, type StepView } from '../api/status.js';
 import { stateWords, whereLabel } from '../api/wording.js';
+import { heartbeatOf } from '../cli/inspect.js';
+import { overlayCondition } from '../cli/view.js';
 import { formatDuration } from '../plan/duration.js';
 import type { Lab } from './index.js';
 import { summarize } from './load/index.js';
@@ -15,6 +19,8 @@ export interface DemoProgress {
   phases: PhaseWindow[];
   /** The migration's steps as last seen, with their times (the preparation's among them). */
   steps?: StepView[];
+  /** What the migration last found while it waited after its last phase (the CLB driver's drain). */
+  afterLastPhase?: string;
   breachDetectedAt?: number;
   rollbackAppliedAt?: number;
 }
@@ -102,7 +108,15 @@ export async function trackProgress(options: {
   };
 
   for (;;) {
-    const status = await handle.query(statusQuery);
+    const queried = await handle.query(statusQuery);
+    // While a step waits, its condition's heartbeat is newer than what the workflow last heard, as in `gateshift status`.
+    const status =
+      queried.state === 'awaiting'
+        ? overlayCondition(
+            queried,
+            await heartbeatOf<ConditionHeartbeat>(handle, await handle.describe(), 'awaitCondition'),
+          )
+        : queried;
     const now = Date.now();
     progress.steps = status.steps;
     await options.onPhase(status.phaseIndex, status.state);
@@ -122,6 +136,10 @@ export async function trackProgress(options: {
     const rollbackWrite = status.writes.find((write) => write.purpose === 'rollback');
     if (rollbackWrite) progress.rollbackAppliedAt ??= Date.parse(rollbackWrite.at);
 
+    const lastShift = status.steps.filter((step) => step.kind === 'shift').at(-1)?.index ?? Number.POSITIVE_INFINITY;
+    const waitedAfter = status.steps.filter((step) => step.kind === 'await' && step.index > lastShift).at(-1)?.outcome;
+    if (waitedAfter) progress.afterLastPhase = waitedAfter;
+
     const help = options.autoApprove ? undefined : hint(status, now);
     if (help) print(help);
     if (now - lastLine >= 1000 || FINISHED.includes(status.state)) {
@@ -133,10 +151,12 @@ export async function trackProgress(options: {
       const failed = recent?.failures ?? 0;
       const soakLeft = status.soak?.endsAt ? Date.parse(status.soak.endsAt) - now : status.soak?.remainingMs;
       const soak = soakLeft === undefined ? '' : ` ${formatDuration(soakLeft)} left`;
+      const found = status.state === 'awaiting' ? status.steps[status.stepIndex]?.outcome : undefined;
       print(
         `[${formatDuration(now - startedAt).padStart(7)}] ${whereLabel(status)} ${stateWords(status.state)}${soak}` +
           ` | target share: effective ${mean(Object.values(lab.effectiveTargetShares())).toFixed(1)}%, observed ${observed.toFixed(1)}%` +
-          ` | ${Math.round((recent?.requests ?? 0) / 3)} req/s, ${failed} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}`,
+          ` | ${Math.round((recent?.requests ?? 0) / 3)} req/s, ${failed} failed in 3 s | analysis ${status.analysis?.verdict ?? '-'}` +
+          (found ? ` | ${found}` : ''),
       );
     }
     if (FINISHED.includes(status.state)) {

@@ -44,6 +44,19 @@ export interface DemoReport {
   trafficRevertedAt?: string;
   breachToRevertMs?: number;
   faultToRevertMs?: number;
+  /** After a last phase at source weight 0: what the source still served (keep-alive connections). */
+  drain?: DrainReport;
+}
+
+export interface DrainReport {
+  /** Answers by the source since the last phase's weights were verified, and of them over long-lived connections. */
+  sourceRequests: number;
+  longLived: number;
+  /** The second of the last of them, and how long after the last phase that was. */
+  lastSourceRequestAt?: string;
+  lastAfterMs?: number;
+  /** What gateshift's drain step last found. */
+  outcome?: string;
 }
 
 /** The steps before the first shift, with their times. */
@@ -101,15 +114,38 @@ export function resultLine(
   return `result: ${report.result}; ${report.totalRequests} requests, ${failed}, ${report.injectedErrors} injected errors`;
 }
 
-/** The first second after which no request reached the target, at or after `since`. */
+/** The first second after which no request on a new connection reached the target, at or after `since`. */
 export function trafficRevertedAt(record: LoadRecord, targetGateway: string, since: number): number | undefined {
   const seconds = record.seconds.filter((second) => (second.second + 1) * 1000 > since);
   let reverted: number | undefined;
   for (const second of seconds) {
-    if ((second.byGateway[targetGateway] ?? 0) > 0) reverted = undefined;
+    // New connections: a long-lived one stays on its gateway until it closes, whatever the weights.
+    const fresh = (second.byGateway[targetGateway] ?? 0) - (second.longLivedByGateway[targetGateway] ?? 0);
+    if (fresh > 0) reverted = undefined;
     else reverted ??= second.second * 1000;
   }
   return reverted;
+}
+
+/** The answers of every gateway but the target from `since` on: what a CLB weight of 0 did not move. */
+export function sourceDrain(record: LoadRecord, targetGateway: string, since: number): DrainReport {
+  let sourceRequests = 0;
+  let longLived = 0;
+  let last: number | undefined;
+  for (const second of record.seconds.filter((entry) => entry.second * 1000 >= since)) {
+    const others = (counts: Record<string, number>) =>
+      sum(Object.fromEntries(Object.entries(counts).filter(([gateway]) => ![targetGateway, 'none'].includes(gateway))));
+    const served = others(second.byGateway);
+    sourceRequests += served;
+    longLived += others(second.longLivedByGateway);
+    if (served > 0) last = second.second * 1000;
+  }
+  return {
+    sourceRequests,
+    longLived,
+    lastSourceRequestAt: iso(last),
+    lastAfterMs: last === undefined ? undefined : Math.max(0, last - since),
+  };
 }
 
 export function buildReport(input: {
@@ -120,6 +156,8 @@ export function buildReport(input: {
   targetGateway: string;
   breach?: BreachTimes;
   steps?: StepView[];
+  /** The drain step's last answer, when the migration had one. */
+  drainOutcome?: string;
 }): DemoReport {
   const { record, breach } = input;
   const phases = input.phases.map((phase) => {
@@ -143,6 +181,9 @@ export function buildReport(input: {
     phases,
     preparation: preparationSteps(input.steps ?? []),
   };
+  const final = input.phases.at(-1);
+  if (input.drainOutcome !== undefined && final?.sourceWeight === 0)
+    report.drain = { ...sourceDrain(record, input.targetGateway, final.from), outcome: input.drainOutcome };
   if (breach) {
     const reverted = trafficRevertedAt(record, input.targetGateway, breach.faultInjectedAt);
     Object.assign(report, {

@@ -11,6 +11,8 @@ export interface GateSituation {
   lastVerdict: Verdict;
   /** Why the verdict is what it is, e.g. "data for 30% of the soak, 80% needed". */
   verdictNote?: string;
+  /** Why a step before wants a human to decide (e.g. a condition that did not hold in time), until a gate passes. */
+  held?: string;
 }
 
 export interface GateDecision {
@@ -22,7 +24,8 @@ export interface GateDecision {
 /**
  * A step waits for an approval when it sends more traffic to the target, starts a side effect, or ends
  * the migration, unless the plan lets it advance on its own (`auto`) and the last soak passed. Missing
- * data never counts as a pass. Steps that only wait or soak never need a human.
+ * data never counts as a pass. A step before that holds the gates (`held`) makes the next one wait.
+ * Steps that only wait or soak never need a human.
  */
 export function humanNeeded(step: Step, situation: GateSituation): GateDecision {
   const passed = lastSoakPassed(situation);
@@ -38,8 +41,9 @@ export function humanNeeded(step: Step, situation: GateSituation): GateDecision 
       needed = !passed;
       break;
     default:
-      needed = false;
+      return { needed: false };
   }
+  if (situation.held) return { needed: true, waitingFor: `approval of ${stepLabel(step)} (${situation.held})` };
   if (!needed) return { needed };
   const note = situation.verdictNote ? `: ${situation.verdictNote}` : '';
   const held = passed ? '' : ` (auto-advance held: the last analysis verdict was ${situation.lastVerdict}${note})`;
@@ -57,11 +61,11 @@ export function needsOwnApproval(step: Step): boolean {
 
 /**
  * Whether a standing approval (approve-all) opens this gate without a human: the step allows it and the
- * last soak passed. A gate held by the analysis (a breach paused, too little data) still waits, since
- * the approval was given before that data existed.
+ * last soak passed. A gate held by the analysis (a breach paused, too little data) or by a step before
+ * still waits, since the approval was given before that was known.
  */
 export function approvedAllOpens(step: Step, situation: GateSituation): boolean {
-  return !needsOwnApproval(step) && lastSoakPassed(situation);
+  return !needsOwnApproval(step) && lastSoakPassed(situation) && !situation.held;
 }
 
 /** The steps from `from` on that pass a gate (shifts, actions, completion), as an approve-all sees them. */

@@ -3,6 +3,7 @@ export * from './checks.js';
 export * from './controls.js';
 export * from './drivers/asm-gateway-canary.js';
 export * from './drivers/clb-annotation.js';
+export * from './drivers/clb-drain.js';
 export * from './drivers/clb-prepare.js';
 export * from './drivers/driver.js';
 export * from './drivers/index.js';

@@ -10,6 +10,11 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 interface StepBase {
   index: number;
   name: string;
+  /**
+   * Set on a step that a later version added to plans that existed before: the workflow patch id under
+   * which it runs, so that the histories of migrations started before it replay without it.
+   */
+  addedIn?: string;
 }
 
 /** Absolute weights for the two sides, written (the growing side first), verified, then soaked. */
@@ -45,6 +50,11 @@ export interface AwaitStep extends StepBase {
   timeoutMs: number;
   /** Run the analysis while waiting (e.g. during a rolling upgrade): a breach is handled as in a soak. */
   watch?: boolean;
+  /**
+   * What a condition that does not hold in time does: `breach` (default) rolls back or pauses as a breach
+   * does; `approval` ends the step unmet and holds the next gate until a human approves or rolls back.
+   */
+  onTimeout?: 'breach' | 'approval';
 }
 
 /** Analysis only: holds the current state for a time with the checks running. */

@@ -13,7 +13,7 @@ import { labMigrationInput } from '../../src/lab/input.js';
 import { summarize } from '../../src/lab/load/index.js';
 import { ROUTE, TARGET_GATEWAY } from '../../src/lab/names.js';
 import { trackProgress } from '../../src/lab/progress.js';
-import { buildReport } from '../../src/lab/report.js';
+import { buildReport, sourceDrain } from '../../src/lab/report.js';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 
 const SOAK_SEC = 8;
@@ -43,7 +43,8 @@ async function migrate(id: string, autoApprove: boolean) {
 
 beforeAll(async () => {
   server = await startDevServer({ uiPort: false });
-  lab = await startLab({ rps: 200 });
+  // Pod IPs of its own, so that it runs beside a demo (which takes the default 127.0.10.).
+  lab = await startLab({ rps: 200, podIpPrefix: '127.0.16.' });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
   startWorker();
@@ -185,7 +186,7 @@ describe('the lab migration', () => {
     await lab.restoreSource();
   });
 
-  it('moves all traffic at 200 requests/s without a failed request, each phase observed within 3 points of its effective share', async () => {
+  it('moves all traffic at 200 requests/s without a failed request, each phase observed within 3 points of its effective share, and ends only once the source is drained', async () => {
     const started = Math.floor(Date.now() / 1000);
     const handle = await migrate('e2e-happy', true);
     const progress = await trackProgress({
@@ -216,5 +217,18 @@ describe('the lab migration', () => {
       expect(Math.abs((phase.observedTargetShare ?? -100) - (phase.effectiveTargetShare ?? 0))).toBeLessThanOrEqual(3);
     }
     expect(Object.values(lab.effectiveTargetShares())).toEqual([100, 100]);
+
+    // After 0/100 the lab's long-lived keep-alive connections stayed on the Istio gateway until they
+    // closed; the migration ended only after the last of their requests, once the rate stayed at 0.
+    const final = report.phases.at(-1);
+    const drain = sourceDrain(record, TARGET_GATEWAY, progress.phases.at(-1)?.from ?? 0);
+    expect(final?.targetWeight).toBe(100);
+    expect(drain.sourceRequests).toBeGreaterThan(0);
+    expect(drain.longLived).toBe(drain.sourceRequests);
+    const step = (await handle.query(statusQuery)).steps.find((s) => s.kind === 'await');
+    expect(step?.outcome).toMatch(
+      /^source gateway istio-system\/istio-ingressgateway drained: at most 0 requests\/s over the last 10s/,
+    );
+    expect(Date.parse(step?.endedAt ?? '')).toBeGreaterThan(Date.parse(drain.lastSourceRequestAt ?? '') + 10_000);
   });
 });

@@ -174,6 +174,7 @@ describe('the plan of a raw cluster', () => {
       condition: PREPARED_CONDITION,
       args: { routes: scene.plan.routes },
       timeoutMs: 1_000,
+      metrics: { variables: scene.plan.analysis.variables },
     }).outcome;
     expect(result?.met).toBe(false);
     expect(result?.message).toContain('target');

@@ -210,6 +210,7 @@ for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
         condition: 'no-such-condition',
         args: {},
         timeoutMs: 1_000,
+        metrics: { variables: world.plan.analysis.variables },
       });
       expect((await refusal(unknownCondition)).type).toBe(FAILURE.invalidRequest);
       expect(() => buildPlan({ traffic: { ...world.plan.traffic, kind: lab.kind, unknown: true } })).toThrow(

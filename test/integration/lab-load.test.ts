@@ -73,6 +73,29 @@ describe('load generator', () => {
     expect(Math.abs((summary.share[ISTIO.name] ?? 0) - 0.5)).toBeLessThanOrEqual(0.03);
   });
 
+  it('keeps its long-lived share on the gateway it connected to after the weights move, until those connections reach their age', async () => {
+    scene.setWeights(100, 0);
+    // Two connections of 10 requests/s each, closing at 1.5 s and 3 s of age.
+    const running = load({ rps: 200, longLived: { share: 0.1, connections: 2, maxAgeMs: 3000 } });
+    await sleep(500);
+    scene.setWeights(0, 100);
+    const movedAt = Date.now();
+    await sleep(5500);
+    const record = await running.stop();
+    const moved = Math.ceil(movedAt / 1000);
+    // The first whole second after the move: new connections go to ASM, the 3 s one stays on Istio.
+    const after = summarize(record, moved, moved + 1);
+    expect(after.byGateway[ISTIO.name] ?? 0).toBeGreaterThanOrEqual(5);
+    expect(after.longLivedByGateway[ISTIO.name]).toBe(after.byGateway[ISTIO.name]);
+    expect(after.byGateway[ASM.name] ?? 0).toBeGreaterThanOrEqual(150);
+    // Past their age they closed, and their successors opened on ASM: nothing reaches Istio any more.
+    const late = summarize(record, moved + 3, Math.floor((record.stoppedAt ?? 0) / 1000));
+    expect(late.requests).toBeGreaterThanOrEqual(190);
+    expect(late.byGateway[ISTIO.name] ?? 0).toBe(0);
+    expect(late.longLivedByGateway[ASM.name] ?? 0).toBeGreaterThan(0);
+    expect(summarize(record, 0, Number.MAX_SAFE_INTEGER).failures).toBe(0);
+  });
+
   it('records transport errors by cause when the CLB has no backend with weight', async () => {
     scene.setWeights(0, 0);
     const running = load({ rps: 100 });

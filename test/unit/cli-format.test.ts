@@ -10,7 +10,7 @@ import { formatList } from '../../src/cli/list-format.js';
 import { defaultWorkflowId } from '../../src/cli/start.js';
 import { nextStepsText, startDetails, startSummary } from '../../src/cli/start-text.js';
 import { formatStatus } from '../../src/cli/status-format.js';
-import { isFinished, overlayAnalysis, type StatusView, soakRemainingMs } from '../../src/cli/view.js';
+import { isFinished, overlayAnalysis, overlayCondition, type StatusView, soakRemainingMs } from '../../src/cli/view.js';
 import { buildPlan } from '../../src/plan/index.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -448,6 +448,24 @@ describe('view', () => {
     expect(soakRemainingMs({ totalMs: 120 * MINUTE, remainingMs: 99 }, NOW)).toBe(99);
   });
 
+  it("shows a waiting condition's latest heartbeat as its step's outcome, e.g. the rate the source still serves", () => {
+    const status = soakingStatus();
+    const drain = { index: 3, kind: 'await' as const, label: 'step 3 (source drained)', state: 'running' as const };
+    const waiting: MigrationStatus = {
+      ...status,
+      state: 'awaiting',
+      stepIndex: 3,
+      steps: [...status.steps.slice(0, 3), { ...drain, outcome: 'still serves 40 requests/s now' }],
+    };
+    const heartbeat = { round: 12, message: 'still serves 2.5 requests/s now', at: at(0) };
+    expect(overlayCondition(waiting, heartbeat).steps[3]?.outcome).toBe('still serves 2.5 requests/s now');
+    expect(formatStatus(runningView(overlayCondition(waiting, heartbeat)), NOW)).toContain(
+      'running: still serves 2.5 requests/s now',
+    );
+    // A step that is not waiting keeps what the workflow said.
+    expect(overlayCondition(status, heartbeat)).toBe(status);
+  });
+
   it("overlays the analyze activity's heartbeat: newer samples win per check", () => {
     const status = soakingStatus();
     const overlaid = overlayAnalysis(status, {
@@ -544,7 +562,8 @@ describe('start texts', () => {
     expect(details).toContain('| 0 | `phase 0 (initial 100/0)` | 100 | 0 | 0s |  |');
     expect(details).toContain('| 1 | `phase 1 (canary 90/10)` | 90 | 10 | 1h | manual |');
     expect(details).toContain('| 4 | `phase 4 (final 0/100)` | 0 | 100 | 1h | manual |');
-    expect(details).toContain('| 5 | `completion` |  |  |  |  |');
+    expect(details).toContain('| 5 | `step 5 (source drained: under 0.1 requests/s for 5m)` |  |  |  |  |');
+    expect(details).toContain('| 6 | `completion` |  |  |  |  |');
   });
 
   it('prints the exact commands to approve and watch', () => {

@@ -73,6 +73,17 @@ describe('humanNeeded', () => {
     );
   });
 
+  it('holds the next gate for a human when a step before asks for it, whatever the analysis says', () => {
+    const gate: Step = { kind: 'gate', index: 6, name: 'completion' };
+    const held = { ...at(100, 'pass'), held: 'step 5 (source drained) did not hold within 1h: 3 requests/s' };
+    expect(humanNeeded(gate, held)).toEqual({
+      needed: true,
+      waitingFor: 'approval of completion (step 5 (source drained) did not hold within 1h: 3 requests/s)',
+    });
+    expect(approvedAllOpens(gate, held)).toBe(false);
+    expect(humanNeeded({ kind: 'soak', index: 6, name: 'soak', soakMs: 1 }, held)).toEqual({ needed: false });
+  });
+
   it('never stops for a step that only waits or soaks', () => {
     const awaitStep: Step = { kind: 'await', index: 1, name: 'ready', condition: 'ready', args: {}, timeoutMs: 1 };
     const soak: Step = { kind: 'soak', index: 2, name: 'soak', soakMs: 1 };

@@ -29,6 +29,7 @@ describe('load record and summary', () => {
       second: 100,
       requests: 10,
       byGateway: { ingressgateway: 9, 'ingressgateway-asm': 1 },
+      longLivedByGateway: {},
       byStatus: { 200: 10 },
       transportErrors: {},
       skipped: 0,

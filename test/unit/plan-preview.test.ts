@@ -47,6 +47,7 @@ describe('the preview of a CLB plan', () => {
       'phase 2 (half 50/50)',
       'phase 3 (majority 10/90)',
       'phase 4 (final 0/100)',
+      'step 5 (source drained: under 0.1 requests/s for 5m)',
       'completion',
     ]);
     expect(preview.steps[1]?.writes).toEqual([
@@ -56,10 +57,19 @@ describe('the preview of a CLB plan', () => {
       { resource: 'clb/lb-b', object: 'Service istio-system/istio-ingressgateway', change: `${WEIGHT}: "90"` },
     ]);
     expect(preview.steps[5]?.writes).toEqual([]);
+    expect(preview.steps[6]?.writes).toEqual([]);
   });
 
   it('says which steps wait for a human and gives each phase the share the CCM arithmetic predicts', () => {
-    expect(preview.steps.map((step) => step.approval)).toEqual([null, 'manual', 'manual', 'manual', 'manual', 'auto']);
+    expect(preview.steps.map((step) => step.approval)).toEqual([
+      null,
+      'manual',
+      'manual',
+      'manual',
+      'manual',
+      null,
+      'auto',
+    ]);
     // 90/10 with 2 source and 3 target pods: 45 per source pod, 3 per target pod.
     expect(preview.steps[1]?.shares).toEqual([
       { resource: 'clb/lb-a', shares: { source: 90.91, target: 9.09 } },
@@ -86,7 +96,10 @@ describe('the preview of a CLB plan', () => {
       '       share  clb/lb-a  source / target 90.91% / 9.09%',
       '       share  clb/lb-b  source / target 90.91% / 9.09%',
     ]);
-    expect(lines).toContain('  5  completion: ends by itself after a passing soak, else needs approval');
+    expect(lines).toContain(
+      '  5  step 5 (source drained: under 0.1 requests/s for 5m): waits up to 1h, then a human decides',
+    );
+    expect(lines).toContain('  6  completion: ends by itself after a passing soak, else needs approval');
     expect(lines.at(-1)).toMatch(/^ready: /);
   });
 

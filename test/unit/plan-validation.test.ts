@@ -521,16 +521,17 @@ describe('buildPlan fills in the defaults of the ASM procedure', () => {
     expect(phases.map((p) => p.phase)).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('runs the phases as steps in order, then the completion gate', () => {
+  it('runs the phases as steps in order, waits for the source to drain, then the completion gate', () => {
     expect(plan.steps.map((step) => [step.index, step.kind])).toEqual([
       [0, 'shift'],
       [1, 'shift'],
       [2, 'shift'],
       [3, 'shift'],
       [4, 'shift'],
-      [5, 'gate'],
+      [5, 'await'],
+      [6, 'gate'],
     ]);
-    expect(plan.steps.at(-1)).toEqual({ kind: 'gate', name: 'completion', index: 5 });
+    expect(plan.steps.at(-1)).toEqual({ kind: 'gate', name: 'completion', index: 6 });
   });
 
   it('waits for a human at every step', () => {

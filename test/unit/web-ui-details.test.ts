@@ -155,6 +155,32 @@ describe('the current details', () => {
     expect(stopped).toContain('\n- **Soak** of 1h: 30m left, clock stopped\n');
   });
 
+  it('shows what a waiting step last found, e.g. the rate the source still serves after 0/100', () => {
+    const base = waitingStatus();
+    const markdown = renderDetails({
+      ...base,
+      state: 'awaiting',
+      pausedFrom: undefined,
+      paused: undefined,
+      waitingFor: 'source drained: under 0.1 requests/s for 5m (up to 1h)',
+      stepIndex: 3,
+      steps: [
+        ...base.steps.slice(0, 3).map((step) => ({ ...step, state: 'done' as const })),
+        {
+          index: 3,
+          kind: 'await',
+          label: 'step 3 (source drained: under 0.1 requests/s for 5m)',
+          state: 'running',
+          outcome: 'source gateway istio-system/istio-ingressgateway still serves 2.5 requests/s now',
+        },
+      ],
+    });
+    expect(markdown).toContain('\n- **Waiting for** source drained: under 0.1 requests/s for 5m (up to 1h)');
+    expect(markdown).toContain(
+      '| ▶ | `step 3 (source drained: under 0.1 requests/s for 5m)` |  |  | source gateway istio-system/istio-ingressgateway still serves 2.5 requests/s now |',
+    );
+  });
+
   it('says who approved every remaining step, and the last breach', () => {
     const markdown = renderDetails({
       ...waitingStatus(),

@@ -202,6 +202,7 @@ describe('rollback restores 100/0 from every state', () => {
         'pending',
         'pending',
         'pending',
+        'pending',
       ]);
       await keepHistory(handle, 'rollback-while-soaking');
     });

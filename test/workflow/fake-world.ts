@@ -69,6 +69,8 @@ export class FakeWorld {
   dataShare: (step: number) => number = () => 1;
   /** Whether a condition holds; `failAction` makes an action fail for good. */
   conditionMet: (condition: string) => boolean = () => true;
+  /** Real milliseconds a check of a condition that does not hold takes, heartbeating (the real one polls its slice). */
+  conditionCheckMs = 0;
   failAction?: string;
   /**
    * The test server does not skip time while an activity runs, so on it the analysis gives its
@@ -227,10 +229,15 @@ export class FakeWorld {
     return { changes: [`created ${request.action}`] };
   }
 
-  private awaitCondition(request: ConditionRequest): ConditionState {
+  private async awaitCondition(request: ConditionRequest): Promise<ConditionState> {
     this.calls.push(`await:${request.condition}`);
     const met = this.conditionMet(request.condition);
-    return { met, message: met ? `${request.condition} holds` : `${request.condition} does not hold` };
+    const message = met ? `${request.condition} holds` : `${request.condition} does not hold`;
+    for (let waited = 0; !met && waited < this.conditionCheckMs; waited += 50) {
+      Context.current().heartbeat({ round: waited / 50 + 1, message, at: new Date().toISOString() });
+      await Context.current().sleep(50);
+    }
+    return { met, message };
   }
 
   activities(): MigrationActivities {

@@ -33,6 +33,7 @@ describe('the preview workflow', () => {
         ['phase 2 (half 50/50)', 4],
         ['phase 3 (majority 10/90)', 4],
         ['phase 4 (final 0/100)', 4],
+        ['step 5 (source drained: under 0.1 requests/s for 5m)', 0],
         ['completion', 0],
       ]);
       expect(preview.steps[1]?.shares).toEqual([
@@ -81,7 +82,7 @@ describe('the preview workflow', () => {
       // A plain client, as the CLI's: the test environment's own skips time while it awaits a result.
       const client = new Client({ connection: server().connection, namespace: server().namespace });
       const preview = await runPreview(client, input, buildPlan(input), 'preview-cli');
-      expect(preview.steps).toHaveLength(6);
+      expect(preview.steps).toHaveLength(7);
       const description = await client.workflow.getHandle('preview-cli').describe();
       expect(description.type).toBe('preview');
     });

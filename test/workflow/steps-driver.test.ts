@@ -72,7 +72,13 @@ it('rolls back by undoing what it created when a condition never holds', async (
     },
     bundle,
   );
-  expect(world.calls).toEqual(['preflight', 'action:create-canary', 'await:canary-ready', 'action:undo-create-canary']);
+  // The condition is checked in slices of 30 s over its 10 minutes, each reported to the status.
+  expect(world.calls).toEqual([
+    'preflight',
+    'action:create-canary',
+    ...Array(20).fill('await:canary-ready'),
+    'action:undo-create-canary',
+  ]);
   expect(world.created.size).toBe(0);
 });
 

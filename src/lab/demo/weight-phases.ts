@@ -1,6 +1,8 @@
 // What the demos of weight-moving drivers share: following the phases (the breach scenario's fault goes
 // in when a given phase soaks) and ending with the report, the chart of requests per second per side
 // with the phase boundaries, and a summary line per phase.
+
+import { formatDuration } from '../../plan/duration.js';
 import { failurePoints, gatewayPoints, renderChart, sinceStart } from '../chart.js';
 import type { Lab } from '../index.js';
 import type { LoadRecord } from '../load/index.js';
@@ -69,6 +71,7 @@ export function endPhases<L>(demo: WeightPhasesDemo<L>) {
       targetGateway: demo.target,
       breach: progress.breach,
       steps: progress.steps,
+      drainOutcome: progress.afterLastPhase,
     });
     const chart = await renderChart({
       title: `gateshift demo: ${demo.chartTitle}, ${scenario}`,
@@ -88,6 +91,11 @@ export function endPhases<L>(demo: WeightPhasesDemo<L>) {
           `  phase ${phase.index} ${phase.sourceWeight}/${phase.targetWeight}: ${demo.shares(`${phase.effectiveTargetShare ?? '-'}%`, `${phase.observedTargetShare ?? '-'}%`)} over ${phase.requests} requests`,
       ),
     ];
+    const drain = report.drain;
+    if (drain)
+      summary.push(
+        `  drain: ${drain.sourceRequests} requests on ${demo.sourceName} after 0/100 (${drain.longLived} over long-lived keep-alive connections)${drain.lastAfterMs === undefined ? '' : `, the last ${formatDuration(drain.lastAfterMs)} after`}; gateshift: ${drain.outcome}`,
+      );
     if (report.faultToRevertMs !== undefined)
       summary.push(
         `  breach: fault ${report.faultInjectedAt}, detected ${report.breachDetectedAt}, rollback written ${report.rollbackAppliedAt}, traffic back on ${demo.sourceName} ${report.trafficRevertedAt} (${report.faultToRevertMs} ms after the fault)`,

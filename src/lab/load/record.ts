@@ -7,6 +7,8 @@ export interface Counts {
   requests: number;
   /** Answers by the gateway part of `x-served-by` ('none' without the stamp). */
   byGateway: Record<string, number>;
+  /** Of those, the answers that came over long-lived keep-alive connections. */
+  longLivedByGateway: Record<string, number>;
   /** Answers by HTTP status. */
   byStatus: Record<string, number>;
   /** Requests without an answer, by cause: ECONNRESET, ECONNREFUSED, timeout, … */
@@ -30,12 +32,12 @@ export interface LoadRecord {
 }
 
 export type Outcome =
-  | { kind: 'answer'; gateway: string; status: number }
+  | { kind: 'answer'; gateway: string; status: number; longLived?: boolean }
   | { kind: 'transport'; cause: string }
   | { kind: 'skipped' };
 
 export function emptyCounts(): Counts {
-  return { requests: 0, byGateway: {}, byStatus: {}, transportErrors: {}, skipped: 0 };
+  return { requests: 0, byGateway: {}, longLivedByGateway: {}, byStatus: {}, transportErrors: {}, skipped: 0 };
 }
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {
@@ -51,6 +53,7 @@ export function addOutcome(counts: Counts, outcome: Outcome): void {
   if (outcome.kind === 'transport') bump(counts.transportErrors, outcome.cause);
   else {
     bump(counts.byGateway, outcome.gateway);
+    if (outcome.longLived) bump(counts.longLivedByGateway, outcome.gateway);
     bump(counts.byStatus, String(outcome.status));
   }
 }
@@ -59,6 +62,7 @@ export function addCounts(into: Counts, from: Counts): void {
   into.requests += from.requests;
   into.skipped += from.skipped;
   for (const [key, value] of Object.entries(from.byGateway)) bump(into.byGateway, key, value);
+  for (const [key, value] of Object.entries(from.longLivedByGateway)) bump(into.longLivedByGateway, key, value);
   for (const [key, value] of Object.entries(from.byStatus)) bump(into.byStatus, key, value);
   for (const [key, value] of Object.entries(from.transportErrors)) bump(into.transportErrors, key, value);
 }

@@ -5,6 +5,7 @@ import { CLB_ANNOTATIONS } from '../annotations.js';
 import { cloudId, dns1123Label, type GatewayRef, gatewaySchema, serviceName } from '../schema-parts.js';
 import type { Step } from '../steps.js';
 import { type Side, type SideWeights, writeOrder } from '../weights.js';
+import { type DrainPlan, drainPlan, drainProblems, drainSchema, withDrain } from './clb-drain.js';
 import {
   type ClbPreparation,
   clbPreparation,
@@ -56,6 +57,7 @@ export const clbAnnotationFragment = z
         'namespaces of the Gateway, VirtualService and DestinationRule resources the pre-flight checks (and the preparation copies) on the ASM control plane; default: the source namespace',
       ),
     prepare: clbPrepareSchema.optional(),
+    drain: drainSchema.default(() => drainSchema.parse({})),
   })
   .describe('shift by the CLB weight annotations of the source and target gateway Services');
 
@@ -77,12 +79,13 @@ export interface ClbTraffic {
   gatewayNamespaces: string[];
   /** Absent: the cluster is prepared already (both Services annotated, ASM gateway running, routing copied). */
   prepare?: ClbPreparation;
+  drain: DrainPlan;
 }
 
 export const clbResource = (id: string) => `clb/${id}`;
 
 function problems(traffic: Fragment, input: CommonInput): Problem[] {
-  const found: Problem[] = [];
+  const found: Problem[] = drainProblems(traffic.drain);
   const at = (path: string) => `traffic.${path}`;
   const seenLb = new Map<string, number>();
   const groupOwner = new Map<string, number>();
@@ -203,8 +206,9 @@ export const clbAnnotationPlan: PlanDriver<typeof clbAnnotationFragment, ClbTraf
       targetService: lb.targetService ?? fragment.target.service,
     })),
     gatewayNamespaces: fragment.gatewayNamespaces ?? [fragment.source.namespace],
+    drain: drainPlan(fragment.drain),
   }),
-  steps: (traffic, input) => [...preparationSteps(traffic, input), ...phaseSteps(input)],
+  steps: (traffic, input) => [...preparationSteps(traffic, input), ...withDrain(phaseSteps(input), traffic.drain)],
   writes,
   locks: (traffic) => traffic.loadBalancers.map((lb) => clbResource(lb.id)),
   restore: () => ({ source: 100, target: 0 }),
