@@ -185,7 +185,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       for (const config of [cluster.adminKubeconfig, asm.adminKubeconfig])
         await applyManifests(kubeConfig(config), [ASM_CANARY_RBAC]);
 
-    log('building the scene: gateways, Services with CLB annotations, IstioGateway, bookinfo routes');
+    log(
+      raw
+        ? 'building the scene: the Istio gateway and its un-annotated Service (the CCM creates its CLB), bookinfo routes'
+        : 'building the scene: gateways, Services with CLB annotations, IstioGateway, bookinfo routes',
+    );
     const kubelet = await startKubelet({
       kubeconfig: cluster.adminKubeconfig,
       ipPool: { prefix: ipPrefix, last: 200 },
