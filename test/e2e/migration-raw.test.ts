@@ -1,6 +1,7 @@
 // End to end from the raw lab (the Istio gateway behind the CLB its CCM created, no ASM gateway yet),
 // under steady load: the worker runs as its own process, prepares the cluster (steps 1–3 of the ASM
-// procedure) and then moves the traffic through the five phases; a rollback after the preparation puts
+// procedure, the listener moved to the user's vServer group with the CCM's group then deleted by its
+// cleanup) and then moves the traffic through the five phases; a rollback after the preparation puts
 // the ASM gateway back at weight 0 and leaves what the preparation made.
 
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -98,6 +99,10 @@ describe('the migration from a raw cluster', () => {
     expect(report.phases.map((phase) => phase.targetWeight)).toEqual([0, 10, 50, 90, 100]);
     expect(Object.values(lab.effectiveTargetShares())).toEqual([100]);
     expect(tags.has('kubernetes.do.not.delete')).toBe(false);
+    // The listener moved to the user's group, and the CCM's cleanup then deleted its own.
+    const { listeners } = lab.emulator.state.requireLoadBalancer(RAW_CLB.id);
+    expect(listeners.map((listener) => listener.vServerGroupId)).toEqual([RAW_CLB.vServerGroupId]);
+    expect(lab.emulator.state.vServerGroups.has(RAW_CLB.ccmVServerGroupId)).toBe(false);
   });
 
   it('rolls back after the preparation to the ASM gateway at weight 0, leaving the preparation in place', async () => {
