@@ -1,5 +1,5 @@
-// A small typed client for the SLB API (2014-05-15): the reads gateshift needs about a CLB, and the two
-// opt-in remediation writes, over the shared RPC client (retries, errors named `Clb…`).
+// A small typed client for the SLB API (2014-05-15): the reads gateshift needs about a CLB, the two
+// opt-in remediation writes and the preparation's listener move, over the shared RPC client (retries, errors named `Clb…`).
 import type { CloudProduct } from '../cloud/errors.js';
 import { type Query, RpcClient, type RpcClientOptions } from '../cloud/rpc-client.js';
 import { slbEndpoint } from './endpoint.js';
@@ -141,6 +141,25 @@ export class ClbClient {
       },
       acknowledgementSchema,
       `CLB ${loadBalancerId}`,
+    );
+  }
+
+  /** Points a listener at a vServer group (Set<TCP|UDP|HTTP|HTTPS>ListenerAttribute, VServerGroup=on). */
+  setListenerVServerGroup(
+    loadBalancerId: string,
+    listener: { port: number; protocol: string },
+    vServerGroupId: string,
+  ): Promise<void> {
+    return this.rpc.call(
+      `SetLoadBalancer${listener.protocol.toUpperCase()}ListenerAttribute`,
+      {
+        LoadBalancerId: loadBalancerId,
+        ListenerPort: listener.port,
+        VServerGroup: 'on',
+        VServerGroupId: vServerGroupId,
+      },
+      acknowledgementSchema,
+      `CLB ${loadBalancerId} listener ${listener.protocol}:${listener.port}`,
     );
   }
 }

@@ -51,7 +51,8 @@ import { type SlbEmulator, startSlbEmulator } from './slb/server.js';
  * upgrade: the CLBs at 0/100 on the ASM gateway, which runs ASM_VERSIONS.gateway (status notStart)
  * while its control plane runs ASM_VERSIONS.controlPlane. `raw`, before the ASM procedure: the Istio
  * gateway's Service without CLB annotations on the CLB the CCM created for it (RAW_CLB, tagged, read-only
- * mode on), no ASM gateway, no routing on ASM; the migration's preparation does steps 1 to 3.
+ * mode on, its listener on the CCM's k8s/… group) plus an empty vServer group of the user's own for the
+ * listener, no ASM gateway, no routing on ASM; the migration's preparation does steps 1 to 3.
  */
 export type LabStart = 'istio-serving' | 'asm-serving' | 'raw';
 
@@ -243,7 +244,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     // The raw lab has no ASM gateway yet: the migration's preparation creates it.
     const pods = raw ? sourcePods : sourcePods + targetPods;
     await gateways.untilRunning(pods);
-    await untilRegistered(emulator, clbs, pods, backendMode);
+    if (raw) {
+      await untilRegistered(emulator, [{ ...RAW_CLB, vServerGroupId: RAW_CLB.ccmVServerGroupId }], pods, backendMode);
+      // The user's part of the procedure: an empty vServer group of their own for the listener.
+      emulator.state.addVServerGroup(RAW_CLB.id, { id: RAW_CLB.vServerGroupId, name: RAW_CLB.userGroupName });
+    } else await untilRegistered(emulator, clbs, pods, backendMode);
 
     log('starting Prometheus (scraping every gateway pod each second) and the CLB proxies');
     const prometheus = await startPrometheus({ targetsFile, metricsPath: METRICS_PATH });

@@ -12,6 +12,7 @@ import {
   RAW_CLB,
   REGION,
   ROUTE,
+  SERVICE_PORT,
   SOURCE_GATEWAY,
   TARGET_GATEWAY,
 } from './names.js';
@@ -77,7 +78,10 @@ export function labMigrationInput(options: LabInputOptions): MigrationInput {
       loadBalancers: (options.raw ? [RAW_CLB] : CLBS).map((clb) => ({
         id: clb.id,
         region: REGION,
-        vServerGroups: [{ id: clb.vServerGroupId, port: clb.listenerPort }],
+        // The raw lab's group is the user's own, listed with the listener the preparation moves onto it.
+        vServerGroups: [
+          { id: clb.vServerGroupId, port: SERVICE_PORT, ...(options.raw && { listenerPort: clb.listenerPort }) },
+        ],
         sourceService: clb.sourceService,
         targetService: clb.targetService,
       })),

@@ -39,16 +39,21 @@ export const CLBS: LabClb[] = [
 
 /**
  * The raw lab's one CLB: the one its CCM created for the Istio gateway's Service, with the ids the CCM
- * derives from it; the ASM gateway's Service (`istio-<IstioGateway name>`) joins it once prepared.
+ * derives from it (its listener forwards to the CCM's group, `ccmVServerGroupId`). `vServerGroupId` is
+ * the user's own group for that listener (the CCM refuses to reuse its own), which the lab creates empty
+ * at its raw start, as a user would in the CLB console, and the input lists. The ASM gateway's Service
+ * (`istio-<IstioGateway name>`) joins it once prepared.
  */
-export const RAW_CLB: LabClb = rawClb();
+export const RAW_CLB: LabClb & { ccmVServerGroupId: string; userGroupName: string } = rawClb();
 
-function rawClb(): LabClb {
+function rawClb() {
   const sourceService = 'istio-ingressgateway';
   const ids = createdClbIds(CLUSTER_ID, GATEWAY_NAMESPACE, sourceService, [SERVICE_PORT]);
   return {
     id: ids.id,
-    vServerGroupId: ids.groups[0]?.id ?? '',
+    vServerGroupId: 'rsp-labrawuser80',
+    userGroupName: `${sourceService}-${SERVICE_PORT}`,
+    ccmVServerGroupId: ids.groups[0]?.id ?? '',
     listenerPort: SERVICE_PORT,
     sourceService,
     targetService: 'istio-ingressgateway-asm',

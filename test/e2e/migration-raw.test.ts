@@ -1,6 +1,7 @@
 // End to end from the raw lab (the Istio gateway behind the CLB its CCM created, no ASM gateway yet),
 // under steady load: the worker runs as its own process, prepares the cluster (steps 1–3 of the ASM
-// procedure) and then moves the traffic through the five phases; a rollback after the preparation puts
+// procedure, the listener moved to the user's vServer group with the CCM's group then deleted by its
+// cleanup) and then moves the traffic through the five phases; a rollback after the preparation puts
 // the ASM gateway back at weight 0 and leaves what the preparation made.
 
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -88,14 +89,20 @@ describe('the migration from a raw cluster', () => {
     expect(report.preparation.map((step) => [step.step, step.outcome])).toEqual([
       ['step 0 (make the CLB reusable)', 'done'],
       ['step 1 (annotate the source Service)', 'done'],
-      ['step 2 (create the ASM gateway at weight 0)', 'done'],
-      ['step 3 (copy the routing to ASM)', 'done'],
-      ['step 4 (ASM gateway registered, healthy and answering every route)', 'done'],
+      ['step 2 (Istio gateway registered and healthy in every planned vServer group)', 'done'],
+      ['step 3 (move the listeners to the planned vServer groups)', 'done'],
+      ['step 4 (create the ASM gateway at weight 0)', 'done'],
+      ['step 5 (copy the routing to ASM)', 'done'],
+      ['step 6 (ASM gateway registered, healthy and answering every route)', 'done'],
     ]);
     expect(report.preparation.every((step) => step.seconds !== null)).toBe(true);
     expect(report.phases.map((phase) => phase.targetWeight)).toEqual([0, 10, 50, 90, 100]);
     expect(Object.values(lab.effectiveTargetShares())).toEqual([100]);
     expect(tags.has('kubernetes.do.not.delete')).toBe(false);
+    // The listener moved to the user's group, and the CCM's cleanup then deleted its own.
+    const { listeners } = lab.emulator.state.requireLoadBalancer(RAW_CLB.id);
+    expect(listeners.map((listener) => listener.vServerGroupId)).toEqual([RAW_CLB.vServerGroupId]);
+    expect(lab.emulator.state.vServerGroups.has(RAW_CLB.ccmVServerGroupId)).toBe(false);
   });
 
   it('rolls back after the preparation to the ASM gateway at weight 0, leaving the preparation in place', async () => {
@@ -119,8 +126,9 @@ describe('the migration from a raw cluster', () => {
     expect(result.outcome).toBe('rolled-back');
     const status = await handle.query(statusQuery);
     // The preparation found everything in place, and the rollback left it so.
-    expect(status.steps.slice(0, 4).map((step) => [step.state, step.outcome])).toEqual(
-      Array(4).fill(['done', 'nothing needed changing']),
+    const actions = status.steps.filter((step) => step.kind === 'action');
+    expect(actions.map((step) => [step.state, step.outcome])).toEqual(
+      Array(5).fill(['done', 'nothing needed changing']),
     );
     expect(await asmServiceWeight()).toBe('0');
     expect(Object.values(lab.effectiveTargetShares())).toEqual([0]);

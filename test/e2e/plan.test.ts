@@ -99,8 +99,18 @@ describe('gateshift plan against the lab', () => {
     expect(stdout).toMatch(
       /write {2}clb\/lb-bp1onpskfeceg +Service istio-system\/istio-ingressgateway: \+ service\.beta\.kubernetes\.io\/alibaba-cloud-loadbalancer-vgroup-port: "rsp-bp1r4xk8a:80,rsp-bp1r4xk8b:443"/,
     );
+    expect(stdout).toContain('  3  step 3 (move the listeners to the planned vServer groups): needs approval');
+    expect(stdout).toMatch(
+      /write {2}clb\/lb-bp1onpskfeceg +CLB lb-bp1onpskfeceg listener 443: VServerGroupId → rsp-bp1r4xk8b \(Set…ListenerAttribute VServerGroup=on\)/,
+    );
     expect(stdout).toMatch(/write {2}clb\/lb-bp1onpskfeceg +IstioGateway istio-system\/ingressgateway-asm/);
-    expect(stdout).toContain('  4  step 4 (ASM gateway registered, healthy and answering every route): no approval');
+    expect(stdout).toContain(
+      '  6  step 6 (ASM gateway registered, healthy and answering every route): waits up to 10m, then handled as a breach',
+    );
+    // After 0/100 it waits for the Istio gateway to drain.
+    expect(stdout).toContain(
+      '  12  step 12 (source drained: under 0.1 requests/s for 5m): waits up to 1h, then a human decides',
+    );
     expect(stdout).toMatch(/^preflight: .*checks could run/m);
     expect(stdout).toContain('lb-bp1onpskfeceg');
     expect(stdout).toMatch(/^shares unknown: vServer group rsp-bp1r4xk8a .*does not exist/m);

@@ -14,15 +14,19 @@ import {
   type ActionStep,
   CLB_ANNOTATIONS,
   type ClbTraffic,
+  type Json,
   PREPARE_ACTIONS,
   PREPARE_UNDO,
   PREPARED_CONDITION,
+  SOURCE_REGISTERED_CONDITION,
 } from '../../src/plan/index.js';
 import { runActivity } from '../support/activity-run.js';
 import {
   type AsmScene,
+  applyCcm,
   CCM_CLB_TAGS,
   CCM_PROTECTION_REASON,
+  ccmGroupId,
   cloudClients,
   GATEWAY_NS,
   OWN_ANNOTATION,
@@ -90,6 +94,22 @@ async function names(plural: string, api = NETWORKING): Promise<string[]> {
   return list.items.map((item) => item.metadata.name).sort();
 }
 
+/** Whether the condition holds now, and why not. */
+async function condition(name: string, args: Record<string, Json> = {}) {
+  const { result } = await runActivity(acts.awaitCondition, {
+    migrationId: 'prepare',
+    step: 2,
+    traffic: traffic(),
+    condition: name,
+    args,
+    timeoutMs: 1_000,
+    metrics: { variables: scene.plan.analysis.variables },
+  }).outcome;
+  return { met: result?.met, message: result?.message ?? '' };
+}
+
+const planned = () => traffic().loadBalancers[0]?.vServerGroups ?? [];
+
 /** Everything the preparation may change. */
 async function snapshot() {
   const lb = scene.emulator.state.requireLoadBalancer(clbId());
@@ -98,6 +118,7 @@ async function snapshot() {
     tags: Object.fromEntries(lb.tags),
     protection: { ...lb.modificationProtection },
     annotations: source.metadata?.annotations ?? {},
+    listeners: lb.listeners.map((listener) => `${listener.protocol}:${listener.port} → ${listener.vServerGroupId}`),
     istioGateways: await names('istiogateways', ISTIO_GATEWAYS),
     gateways: await names('gateways'),
     virtualServices: await names('virtualservices'),
@@ -122,6 +143,8 @@ describe('the plan of a raw cluster', () => {
     expect(preparation.map((step) => (step.kind === 'action' ? step.action : step.kind))).toEqual([
       PREPARE_ACTIONS.fixClb,
       PREPARE_ACTIONS.annotate,
+      'await',
+      PREPARE_ACTIONS.moveListeners,
       PREPARE_ACTIONS.gateway,
       PREPARE_ACTIONS.copy,
       'await',
@@ -145,6 +168,7 @@ describe('the plan of a raw cluster', () => {
   });
 
   it('passes the pre-flight of what the preparation does not do itself; without fixClb the CLB item fails with its fix', async () => {
+    // Each listener forwards to a group the CCM created: the preparation moves it to the planned one.
     const check = async (fixClb: boolean) => {
       const plan = { ...scene.plan, traffic: { ...traffic(), prepare: { ...traffic().prepare, fixClb } } };
       const { result } = await runActivity(acts.preflight, { migrationId: 'prepare', plan } as never).outcome;
@@ -152,6 +176,9 @@ describe('the plan of a raw cluster', () => {
     };
     const fixed = await check(true);
     expect(fixed.items.filter((item) => !item.ok)).toEqual([]);
+    expect(fixed.items.find((item) => item.item === 'every listener has a vServer group in vgroup-port')).toMatchObject(
+      { why: expect.stringContaining('tcp:80, tcp:443 forwards to another group now: the step "move the listeners') },
+    );
     const refused = await check(false);
     expect(refused.ok).toBe(false);
     expect(refused.items.find((item) => item.item === 'CLB has no blocking tag')?.fix).toContain('UntagResources');
@@ -167,22 +194,25 @@ describe('the plan of a raw cluster', () => {
   });
 
   it('is not prepared yet: the last step waits, naming what is missing', async () => {
-    const { result } = await runActivity(acts.awaitCondition, {
-      migrationId: 'prepare',
-      step: 5,
-      traffic: traffic(),
-      condition: PREPARED_CONDITION,
-      args: { routes: scene.plan.routes },
-      timeoutMs: 1_000,
-      metrics: { variables: scene.plan.analysis.variables },
-    }).outcome;
-    expect(result?.met).toBe(false);
-    expect(result?.message).toContain('target');
+    const prepared = await condition(PREPARED_CONDITION, { routes: scene.plan.routes });
+    expect(prepared.met).toBe(false);
+    expect(prepared.message).toContain('target');
+    // The planned groups are empty until the CCM fills them: no listener may move there yet.
+    const registered = await condition(SOURCE_REGISTERED_CONDITION);
+    expect(registered.met).toBe(false);
+    // Nothing of the Service registered yet: the mode is the CCM's default (ECS), each group names its gap.
+    expect(registered.message).toContain(
+      `source pods are healthy backends of every vServer group: ${planned()[0]?.id} has no node backend`,
+    );
   });
 });
 
 describe('each preparation action', () => {
-  const cases = [
+  const cases: {
+    action: keyof typeof PREPARE_UNDO;
+    changed: (s: Awaited<ReturnType<typeof snapshot>>) => void;
+    before?: () => Promise<void>;
+  }[] = [
     {
       action: PREPARE_ACTIONS.fixClb,
       changed: (s: Awaited<ReturnType<typeof snapshot>>) => {
@@ -202,6 +232,16 @@ describe('each preparation action', () => {
       },
     },
     {
+      action: PREPARE_ACTIONS.moveListeners,
+      // The CCM fills the groups the Service now names; then the step before the move is met.
+      before: async () => {
+        await applyCcm(scene);
+        expect(await condition(SOURCE_REGISTERED_CONDITION)).toMatchObject({ met: true });
+      },
+      changed: (s: Awaited<ReturnType<typeof snapshot>>) =>
+        expect(s.listeners).toEqual(planned().map((group) => `tcp:${group.listenerPort} → ${group.id}`)),
+    },
+    {
       action: PREPARE_ACTIONS.gateway,
       changed: (s: Awaited<ReturnType<typeof snapshot>>) => expect(s.istioGateways).toEqual(['ingressgateway-asm']),
     },
@@ -216,8 +256,9 @@ describe('each preparation action', () => {
   ];
 
   // In plan order, each on top of the previous ones (the ASM gateway copies the annotations of step 2).
-  for (const { action, changed } of cases)
+  for (const { action, changed, before: setUp } of cases)
     it(`${action}: changes what it says, a second run changes nothing, its undo restores the state before`, async () => {
+      await setUp?.();
       const before = await snapshot();
       const diff = await preview(action);
       expect(await snapshot()).toEqual(before);
@@ -245,6 +286,28 @@ describe('each preparation action', () => {
     expect(Object.fromEntries(lb.tags)).toEqual(CCM_CLB_TAGS);
     expect(lb.modificationProtection).toEqual({ status: 'ConsoleProtection', reason: CCM_PROTECTION_REASON });
     await run(PREPARE_ACTIONS.fixClb);
+  });
+});
+
+describe('the listener move', () => {
+  it('shows each listener and its groups in its diff, and its undo leaves a listener whose old group is gone', async () => {
+    const [http, https] = planned();
+    const lb = clbId();
+    await run(PREPARE_UNDO[PREPARE_ACTIONS.moveListeners]);
+    expect(await preview(PREPARE_ACTIONS.moveListeners)).toEqual([
+      `CLB ${lb} listener tcp:80: vServer group ${ccmGroupId(http?.id ?? '')} → ${http?.id}`,
+      `CLB ${lb} listener tcp:443: vServer group ${ccmGroupId(https?.id ?? '')} → ${https?.id}`,
+    ]);
+    await run(PREPARE_ACTIONS.moveListeners);
+    // As the CCM's cleanup does once no listener forwards to its group.
+    scene.emulator.state.deleteVServerGroup(ccmGroupId(http?.id ?? ''));
+    expect(await run(PREPARE_UNDO[PREPARE_ACTIONS.moveListeners])).toEqual([
+      `CLB ${lb} listener tcp:80: left on ${http?.id}, which serves the same backends: ${ccmGroupId(http?.id ?? '')}, where it forwarded before, no longer exists (the CCM deletes the groups it created once the Service names others)`,
+      `CLB ${lb} listener tcp:443: vServer group ${https?.id} → ${ccmGroupId(https?.id ?? '')} (back)`,
+    ]);
+    expect((await snapshot()).listeners).toEqual([`tcp:80 → ${http?.id}`, `tcp:443 → ${ccmGroupId(https?.id ?? '')}`]);
+    expect(await run(PREPARE_UNDO[PREPARE_ACTIONS.moveListeners])).toEqual([]);
+    await run(PREPARE_ACTIONS.moveListeners);
   });
 });
 

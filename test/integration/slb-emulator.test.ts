@@ -1,6 +1,6 @@
 // The SLB API emulator on its own: signatures checked as the real gateway checks them (requests signed
-// by the SDK's own signer, then tampered with), the write actions the lab's CCM and tests use, and the
-// parameter forms the real service accepts.
+// by the SDK's own signer, then tampered with), the write actions the lab's CCM, gateshift and tests
+// use, and the parameter forms the real service accepts.
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { stringify } from 'node:querystring';
@@ -246,6 +246,27 @@ describe('actions', () => {
       ListenerPortsAndProtocal: { ListenerPortAndProtocal: [{ ListenerPort: 80, ListenerProtocal: 'http' }] },
       ModificationProtectionStatus: 'NonProtection',
     });
+  });
+
+  it('points a listener at another group of its CLB, and refuses to delete a group a listener uses', async () => {
+    emulator.state.addVServerGroup(LB, { id: 'rsp-uf6emulator0002' });
+    expect(await call('DeleteVServerGroup', { VServerGroupId: GROUP })).toMatchObject({
+      status: 400,
+      body: { Code: 'RspoolVipExist', Message: 'there are vips associating with this vServer group.' },
+    });
+    // The listener's protocol names the action: a TCP one does not find the HTTP listener.
+    const move = (action: string) =>
+      call(action, {
+        LoadBalancerId: LB,
+        ListenerPort: '80',
+        VServerGroup: 'on',
+        VServerGroupId: 'rsp-uf6emulator0002',
+      });
+    expect(await move('SetLoadBalancerTCPListenerAttribute')).toMatchObject({ status: 400 });
+    expect(await move('SetLoadBalancerHTTPListenerAttribute')).toMatchObject({ status: 200 });
+    expect(emulator.state.requireLoadBalancer(LB).listeners[0]?.vServerGroupId).toBe('rsp-uf6emulator0002');
+    expect(await call('DeleteVServerGroup', { VServerGroupId: GROUP })).toMatchObject({ status: 200 });
+    expect(emulator.state.vServerGroups.has(GROUP)).toBe(false);
   });
 
   it('refuses missing and invalid parameters the way the service words them', async () => {

@@ -62,8 +62,10 @@ export interface SceneOptions {
   asmControlPlane?: boolean;
   /**
    * The raw cluster, before the ASM procedure: the CLB as the CCM created it for the Istio gateway
-   * (tagged, modification protection on), the source Service without CLB annotations (with one of its
-   * own), no ASM gateway Service or pods, no copies on ASM; the plan prepares it (prepare.fixClb).
+   * (tagged, modification protection on, each listener on a group the CCM created, k8s/…, holding the
+   * Istio pods), the plan's groups the user's own, empty and unused; the source Service without CLB
+   * annotations (with one of its own), no ASM gateway Service or pods, no copies on ASM; the plan
+   * prepares it (prepare.fixClb).
    */
   raw?: boolean;
 }
@@ -156,6 +158,12 @@ function sceneClbs(count: number): SceneClb[] {
 
 const backendId = (ip: string) => `eni-${ip.replaceAll('.', '')}`;
 
+/** As the CCM names a group it creates for a Service port (and the backends it registers). */
+const ccmGroupName = (port: number, service: string) => `k8s/${port}/${service}/${GATEWAY_NS}/${CLUSTER_ID}`;
+
+/** The raw scene's group the CCM created for the listener of a planned (user's) group. */
+export const ccmGroupId = (plannedGroupId: string) => `${plannedGroupId}-ccm`;
+
 /**
  * The cloud controller manager's pass over every scene CLB: for each Service with the CLB
  * annotations, its Ready pods become the ENI backends of each group in its vgroup-port annotation,
@@ -181,7 +189,7 @@ export async function applyCcm(scene: AsmScene): Promise<void> {
     const weight = annotated === undefined ? 100 : perBackendWeight(Number(annotated), ips.length);
     for (const group of parseVgroupPort(vgroupPort)) {
       const servicePort = service.spec?.ports?.find((port) => port.port === group.port);
-      const description = `k8s/${group.port}/${name}/${GATEWAY_NS}/${CLUSTER_ID}`;
+      const description = ccmGroupName(group.port, name);
       const mine: Backend[] = ips.map((ip) => ({
         serverId: backendId(ip),
         serverIp: ip,
@@ -272,8 +280,29 @@ export async function startAsmScene(options: SceneOptions = {}): Promise<AsmScen
     const clbs = sceneClbs(options.clbs ?? 1);
     for (const clb of clbs) {
       emulator.state.addLoadBalancer({ id: clb.id, regionId: REGION, name: `gateshift-${clb.id}` });
+      if (options.raw)
+        for (const group of clb.groups) {
+          const port = ports.find((candidate) => candidate.port === group.port);
+          const description = ccmGroupName(group.port, clb.sourceService);
+          emulator.state.addVServerGroup(clb.id, {
+            id: ccmGroupId(group.id),
+            name: description,
+            listenerPorts: [group.port],
+            backends: pods
+              .filter((pod) => pod.side === 'source')
+              .map((pod) => ({
+                serverId: backendId(pod.ip),
+                serverIp: pod.ip,
+                port: Number(port?.targetPort),
+                weight: 100,
+                type: 'eni',
+                description,
+              })),
+          });
+        }
+      // Raw: the user's own groups, empty, no listener forwards to them yet.
       for (const group of clb.groups)
-        emulator.state.addVServerGroup(clb.id, { id: group.id, listenerPorts: [group.port] });
+        emulator.state.addVServerGroup(clb.id, { id: group.id, listenerPorts: options.raw ? [] : [group.port] });
       if (options.raw) {
         emulator.state.setTags(clb.id, CCM_CLB_TAGS);
         emulator.state.setModificationProtection(clb.id, 'ConsoleProtection', CCM_PROTECTION_REASON);

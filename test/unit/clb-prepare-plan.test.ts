@@ -1,7 +1,15 @@
 // The CLB driver's plan for a raw cluster: the preparation steps before the first shift, their
 // defaults, and the inputs it refuses, naming the field.
 import { describe, expect, it } from 'vitest';
-import { buildPlan, type ClbTraffic, InputError, stepLabel } from '../../src/plan/index.js';
+import {
+  buildPlan,
+  type ClbTraffic,
+  InputError,
+  PREPARE_ACTIONS,
+  PREPARE_UNDO,
+  preparationWrites,
+  stepLabel,
+} from '../../src/plan/index.js';
 import { lbInput } from '../support/inputs.js';
 
 function refusal(raw: unknown): InputError {
@@ -22,15 +30,29 @@ function prepared(prepare: object, ids?: string[]) {
 describe('the CLB plan with a prepare section', () => {
   it('prepares, then waits for the full check, then shifts; the CLB step only when fixClb opts in', () => {
     const plan = buildPlan(prepared({ fixClb: true }));
-    expect(plan.steps.slice(0, 6).map(stepLabel)).toEqual([
+    expect(plan.steps.slice(0, 8).map(stepLabel)).toEqual([
       'step 0 (make the CLB reusable)',
       'step 1 (annotate the source Service)',
-      'step 2 (create the ASM gateway at weight 0)',
-      'step 3 (copy the routing to ASM)',
-      'step 4 (ASM gateway registered, healthy and answering every route)',
+      'step 2 (Istio gateway registered and healthy in every planned vServer group)',
+      'step 3 (move the listeners to the planned vServer groups)',
+      'step 4 (create the ASM gateway at weight 0)',
+      'step 5 (copy the routing to ASM)',
+      'step 6 (ASM gateway registered, healthy and answering every route)',
       'phase 0 (initial 100/0)',
     ]);
     expect(buildPlan(prepared({})).steps.map(stepLabel)).not.toContain('step 0 (make the CLB reusable)');
+  });
+
+  it('moves each listener to the planned group of its port, with its undo, and shows what it writes', () => {
+    const plan = buildPlan(prepared({}));
+    const move = plan.steps.find((step) => step.kind === 'action' && step.action === PREPARE_ACTIONS.moveListeners);
+    if (move?.kind !== 'action') throw new Error('no listener move');
+    expect(move.undo?.action).toBe(PREPARE_UNDO[PREPARE_ACTIONS.moveListeners]);
+    const [lb] = (plan.traffic as ClbTraffic).loadBalancers;
+    expect(preparationWrites(plan.traffic as ClbTraffic, move).map((write) => write.object)).toEqual(
+      lb?.vServerGroups.map((group) => `CLB ${lb.id} listener ${group.listenerPort}`),
+    );
+    expect(move.preview).toContain(`VServerGroupId → ${lb?.vServerGroups[0]?.id}`);
   });
 
   it('names the ASM gateway after the target pods, in the target namespace, unless told; 10 minutes to be ready', () => {

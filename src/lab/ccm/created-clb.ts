@@ -4,12 +4,11 @@
 // listener and a vServer group per Service port — and registers the Service's backends there. Those
 // tags are what make the CCM refuse to reuse the CLB for another Service (step 1 of the ASM procedure
 // removes them). The lab's ids are derived from the Service, so that the lab's input can name them.
-// Its groups are named by their ids, a shortcut: the real CCM names them k8s/<port>/<svc>/<ns>/<cluster>
-// and refuses those in vgroup-port, so on a real cluster the user first moves each listener to a group
-// of their own (the pre-flight says so); seed 000 just lists "the vServer group IDs" of the CLB.
+// Its groups are named k8s/<port>/<svc>/<ns>/<cluster>, as the real CCM names the groups it creates.
 import { createHash } from 'node:crypto';
 import type { V1Service } from '@kubernetes/client-node';
 import type { LoadBalancer, SlbState } from '../slb/state.js';
+import { backendDescription } from './service-backends.js';
 
 export const CREATED_TAG = 'kubernetes.do.not.delete';
 export const CLUSTER_TAG = 'ack.aliyun.com';
@@ -60,5 +59,9 @@ export function ensureCreatedClb(service: V1Service, slb: SlbState, clusterId: s
   });
   slb.setModificationProtection(ids.id, 'ConsoleProtection', CREATED_PROTECTION_REASON);
   for (const group of ids.groups)
-    slb.addVServerGroup(ids.id, { id: group.id, name: group.id, listenerPorts: [group.port] });
+    slb.addVServerGroup(ids.id, {
+      id: group.id,
+      name: backendDescription(group.port, name, namespace, clusterId),
+      listenerPorts: [group.port],
+    });
 }

@@ -1,12 +1,16 @@
 // The lab's cloud controller manager: it watches Services, pods and nodes and, after a reconcile
 // delay, writes each reusing Service's backends into the emulated CLB's vServer groups with the CCM's
-// weight arithmetic, in the Service's backend mode (ENI pods, or Cluster / Local nodes); it posts SyncLoadBalancerFailed on a wrong annotation (leaving the
-// backends as they were) and EnsuredLoadBalancer when it changed something.
+// weight arithmetic, in the Service's backend mode (ENI pods, or Cluster / Local nodes); then, as the
+// CCM's cleanup, it deletes the groups it created for a Service that now names others in vgroup-port.
+// It posts SyncLoadBalancerFailed on a wrong annotation (leaving the backends as they were) or a failed
+// cleanup (a listener still forwards to the group: the backends are in place, the deletion is retried
+// on each pass), and EnsuredLoadBalancer when it changed something.
 import { CoreV1Api, KubeConfig, type V1Node, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import { CLB_ANNOTATIONS, clbAnnotation } from '../../plan/annotations.js';
 import { type Informer, startInformer } from '../kube/informer.js';
 import { errorMessage, type LabLogger, silentLogger } from '../kube/logger.js';
 import { startReconcileLoop } from '../kube/reconcile-loop.js';
+import { OpenApiError } from '../openapi/errors.js';
 import type { SlbState } from '../slb/state.js';
 import { ensureCreatedClb } from './created-clb.js';
 import { type ServiceEvent, serviceEventRecorder } from './events.js';
@@ -60,12 +64,13 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
   let pods: Informer<V1Pod> | undefined;
   let nodes: Informer<V1Node> | undefined;
 
-  const eventFor = ({ key, loadBalancer, changed }: ServiceOutcome): ServiceEvent | undefined => {
-    if (loadBalancer.status === 'invalid')
+  const eventFor = ({ key, loadBalancer, changed }: ServiceOutcome, failure?: string): ServiceEvent | undefined => {
+    const message = loadBalancer.status === 'invalid' ? loadBalancer.message : failure;
+    if (message)
       return {
         type: 'Warning',
         reason: 'SyncLoadBalancerFailed',
-        message: `Error syncing load balancer [${loadBalancer.loadBalancerId}]: ${loadBalancer.message}`,
+        message: `Error syncing load balancer [${loadBalancer.loadBalancerId}]: ${message}`,
       };
     // Only when something changed (or a failure ended): a resync that changes nothing stays quiet.
     if (changed || failing.has(key))
@@ -73,10 +78,25 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
     return undefined;
   };
 
-  const report = async (plan: CcmPlan) => {
+  /** The cleanup: deletes the Service's stale groups; why the first that could not be deleted stays. */
+  const cleanUp = (outcome: ServiceOutcome): string | undefined => {
+    for (const id of outcome.staleGroups) {
+      try {
+        options.slb.deleteVServerGroup(id);
+        outcome.changed = true;
+      } catch (error) {
+        return `delete vgroup ${id}: ${error instanceof OpenApiError ? `${error.code}: ` : ''}${errorMessage(error)}`;
+      }
+    }
+    return undefined;
+  };
+
+  /** `failures`: the cleanup's, by Service key. */
+  const report = async (plan: CcmPlan, failures: Map<string, string | undefined>) => {
     for (const outcome of plan.outcomes) {
-      const event = eventFor(outcome);
-      if (outcome.loadBalancer.status === 'invalid') failing.add(outcome.key);
+      const failure = failures.get(outcome.key);
+      const event = eventFor(outcome, failure);
+      if (outcome.loadBalancer.status === 'invalid' || failure) failing.add(outcome.key);
       else failing.delete(outcome.key);
       if (!event) continue;
       logger.info(`ccm: ${outcome.key}: ${event.reason}: ${event.message}`);
@@ -127,7 +147,9 @@ export async function startCcm(options: CcmOptions): Promise<Ccm> {
           !options.slb.loadBalancers.get(loadBalancer.loadBalancerId)?.tags.has(REUSED_TAG)
         )
           options.slb.setTags(loadBalancer.loadBalancerId, { [REUSED_TAG]: 'true' });
-      await report(plan);
+      // After the backends are in place, as the CCM's cleanup runs last.
+      const failures = new Map(plan.outcomes.map((outcome) => [outcome.key, cleanUp(outcome)]));
+      await report(plan, failures);
     },
   });
 

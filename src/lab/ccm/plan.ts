@@ -3,9 +3,9 @@
 // stay as they are, and so do those of a Service whose annotations are wrong; a Service with
 // `ignore-weight-update: "on"` keeps the weights its registered backends have.
 import type { V1Service } from '@kubernetes/client-node';
-import { clbAnnotation, IGNORE_WEIGHT_UPDATE_ANNOTATION } from '../../plan/annotations.js';
+import { CLB_ANNOTATIONS, clbAnnotation, IGNORE_WEIGHT_UPDATE_ANNOTATION } from '../../plan/annotations.js';
 import { type Backend, type SlbState, sameBackend } from '../slb/state.js';
-import { type ClusterView, ownerOf, serviceBackends, serviceKey } from './service-backends.js';
+import { type ClusterView, ownerOf, ownerOfName, serviceBackends, serviceKey } from './service-backends.js';
 import { readServiceLoadBalancer, type ServiceLoadBalancer } from './service-config.js';
 
 export interface ServiceOutcome {
@@ -14,6 +14,11 @@ export interface ServiceOutcome {
   loadBalancer: Exclude<ServiceLoadBalancer, { status: 'unmanaged' }>;
   /** Some backend of the Service was added, removed or changed by this pass. */
   changed: boolean;
+  /**
+   * The groups the CCM created for the Service (named like its backends) that its vgroup-port no longer
+   * names, on the CLB it reuses: the CCM's cleanup deletes them after the backends are in place.
+   */
+  staleGroups: string[];
 }
 
 export interface GroupChange {
@@ -78,11 +83,18 @@ export function planCcmPass(services: readonly V1Service[], cluster: ClusterView
     const loadBalancer = readServiceLoadBalancer(service, slb, clusterId);
     if (loadBalancer.status === 'unmanaged') continue;
     const key = serviceKey(service.metadata?.namespace ?? '', service.metadata?.name ?? '');
-    outcomes.push({ service, key, loadBalancer, changed: false });
     if (loadBalancer.status === 'invalid') {
+      outcomes.push({ service, key, loadBalancer, changed: false, staleGroups: [] });
       frozen.add(key);
       continue;
     }
+    const named = new Set(loadBalancer.groups.map((group) => group.vServerGroupId));
+    const reused = clbAnnotation(service.metadata?.annotations, CLB_ANNOTATIONS.id) !== undefined;
+    const staleGroups = slb
+      .groupsOf(loadBalancer.loadBalancerId)
+      .filter((group) => reused && !named.has(group.id) && ownerOfName(group.name, clusterId) === key)
+      .map((group) => group.id);
+    outcomes.push({ service, key, loadBalancer, changed: false, staleGroups });
     const byGroup = serviceBackends(service, loadBalancer.groups, loadBalancer.weight, cluster);
     // As the CCM compares with strings.EqualFold.
     const keepWeights =
@@ -98,7 +110,10 @@ export function planCcmPass(services: readonly V1Service[], cluster: ClusterView
   const touched = new Set<string>();
   const changes: GroupChange[] = [];
   // Every group, not only those named now: a Service that left a group, or is gone, leaves backends behind.
+  // A stale group of the CCM's own is not emptied: its cleanup deletes it whole, once no listener uses it.
+  const stale = new Set(outcomes.flatMap((outcome) => outcome.staleGroups));
   for (const group of slb.vServerGroups.values()) {
+    if (stale.has(group.id)) continue;
     const result = reconcileGroup(group.backends, desired.get(group.id) ?? new Map(), frozen, clusterId);
     if (result.touched.size === 0) continue;
     for (const owner of result.touched) touched.add(owner);

@@ -24,7 +24,12 @@ export function backendDescription(port: number, service: string, namespace: str
 
 /** The Service (`ns/name`) of this cluster that owns a backend, or undefined for anyone else's. */
 export function ownerOf(backend: Backend, clusterId: string): string | undefined {
-  const parts = backend.description?.split('/');
+  return ownerOfName(backend.description, clusterId);
+}
+
+/** The Service of this cluster a backend description or a vServer group name (the same form) names. */
+export function ownerOfName(name: string | undefined, clusterId: string): string | undefined {
+  const parts = name?.split('/');
   if (parts?.length !== 5 || parts[0] !== 'k8s' || parts[4] !== clusterId) return undefined;
   return serviceKey(parts[3] ?? '', parts[2] ?? '');
 }

@@ -12,3 +12,11 @@ export const resourceNotFound = (id: string) =>
 
 export const backendNotFound = () =>
   new OpenApiError(400, 'InvalidParameter', 'The specified backend server does not exist in the VServerGroup.');
+
+/** DeleteVServerGroup of a group a listener forwards to (the SLB API reference's code and message). */
+export const rspoolVipExist = () =>
+  new OpenApiError(400, 'RspoolVipExist', 'there are vips associating with this vServer group.');
+
+/** (code unconfirmed) */
+export const listenerNotFound = () =>
+  new OpenApiError(400, 'InvalidParameter', 'The specified listener does not exist.');

@@ -25,6 +25,11 @@ const ACTIONS: Record<string, (state: SlbState, params: Params) => Record<string
   SetLoadBalancerModificationProtection: write.setLoadBalancerModificationProtection,
   TagResources: write.tagResources,
   UntagResources: write.untagResources,
+  DeleteVServerGroup: write.deleteVServerGroup,
+  SetLoadBalancerTCPListenerAttribute: write.setLoadBalancerTCPListenerAttribute,
+  SetLoadBalancerUDPListenerAttribute: write.setLoadBalancerUDPListenerAttribute,
+  SetLoadBalancerHTTPListenerAttribute: write.setLoadBalancerHTTPListenerAttribute,
+  SetLoadBalancerHTTPSListenerAttribute: write.setLoadBalancerHTTPSListenerAttribute,
 };
 
 export interface SlbEmulatorOptions {

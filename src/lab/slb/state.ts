@@ -2,6 +2,7 @@
 // groups with their backends, and a health status per backend. The API handlers and the lab's CCM
 // simulator both read and write it directly.
 import { randomBytes } from 'node:crypto';
+import { rspoolVipExist } from './errors.js';
 
 export type BackendType = 'ecs' | 'eni' | 'eci';
 export type HealthStatus = 'normal' | 'abnormal' | 'unavailable';
@@ -149,6 +150,14 @@ export class SlbState {
       else lb.listeners.push({ port, protocol: 'tcp', vServerGroupId: id });
     }
     return group;
+  }
+
+  /** As the CLB: a group a listener forwards to cannot be deleted (RspoolVipExist). */
+  deleteVServerGroup(vServerGroupId: string): void {
+    const group = this.requireVServerGroup(vServerGroupId);
+    const lb = this.requireLoadBalancer(group.loadBalancerId);
+    if (lb.listeners.some((listener) => listener.vServerGroupId === group.id)) throw rspoolVipExist();
+    this.vServerGroups.delete(group.id);
   }
 
   setBackends(vServerGroupId: string, backends: Backend[]): void {

@@ -2,10 +2,17 @@
 import { invalidParameter, missingParameter, OpenApiError } from '../openapi/errors.js';
 import type { Params } from '../openapi/params.js';
 import { type BackendEntry, parseBackendServers } from './backend-servers.js';
-import { backendNotFound, resourceNotFound } from './errors.js';
+import { backendNotFound, listenerNotFound, resourceNotFound, vServerGroupNotFound } from './errors.js';
 import { requireLoadBalancer, requireVServerGroup } from './lookup.js';
 import { backendList } from './render.js';
-import { type Backend, type LoadBalancer, type SlbState, sameBackend, type VServerGroup } from './state.js';
+import {
+  type Backend,
+  type ListenerProtocol,
+  type LoadBalancer,
+  type SlbState,
+  sameBackend,
+  type VServerGroup,
+} from './state.js';
 
 type Body = Record<string, unknown>;
 
@@ -101,3 +108,35 @@ export function untagResources(state: SlbState, params: Params): Body {
   for (const lb of resources) state.removeTags(lb.id, all ? [...lb.tags.keys()] : keys);
   return {};
 }
+
+export function deleteVServerGroup(state: SlbState, params: Params): Body {
+  state.deleteVServerGroup(requireVServerGroup(state, params).id);
+  return {};
+}
+
+/**
+ * Set<protocol>ListenerAttribute, the part gateshift uses: VServerGroup=on with VServerGroupId points the
+ * listener at a vServer group of the same CLB; off sends it back to the default server group.
+ */
+function setListenerAttribute(protocol: ListenerProtocol) {
+  return (state: SlbState, params: Params): Body => {
+    const lb = requireLoadBalancer(state, params);
+    const port = params.int('ListenerPort', 1, 65535);
+    if (port === undefined) throw missingParameter('ListenerPort');
+    const listener = lb.listeners.find((candidate) => candidate.port === port && candidate.protocol === protocol);
+    if (!listener) throw listenerNotFound();
+    const switched = params.optional('VServerGroup');
+    if (switched === 'off') listener.vServerGroupId = undefined;
+    else if (switched === 'on') {
+      const id = params.required('VServerGroupId');
+      if (state.vServerGroups.get(id)?.loadBalancerId !== lb.id) throw vServerGroupNotFound();
+      listener.vServerGroupId = id;
+    } else if (switched !== undefined) throw invalidParameter('VServerGroup');
+    return {};
+  };
+}
+
+export const setLoadBalancerTCPListenerAttribute = setListenerAttribute('tcp');
+export const setLoadBalancerUDPListenerAttribute = setListenerAttribute('udp');
+export const setLoadBalancerHTTPListenerAttribute = setListenerAttribute('http');
+export const setLoadBalancerHTTPSListenerAttribute = setListenerAttribute('https');

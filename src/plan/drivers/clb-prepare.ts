@@ -1,9 +1,10 @@
 // The CLB driver's preparation from a raw cluster (steps 1–3 of the ASM procedure), as action steps
-// before the first shift: make the CLB reusable (opt-in), annotate the source Service, create the ASM
-// gateway at weight 0 and wait for its backends, copy the routing to ASM, then wait for the full
-// pre-flight (backends healthy, every route answering on the ASM pods as on the Istio pods). A rollback
-// leaves all of it in place with the ASM gateway at weight 0 (seed 000: the copies then carry no
-// traffic); each action's undo removes only what it created or changed.
+// before the first shift: make the CLB reusable (opt-in), annotate the source Service, wait for its
+// backends in the planned vServer groups and move the listeners onto those groups (the CCM refuses to
+// reuse the groups it created itself), create the ASM gateway at weight 0, copy the routing to ASM,
+// then wait for the full pre-flight (backends healthy, every route answering on the ASM pods as on the
+// Istio pods). A rollback leaves all of it in place with the ASM gateway at weight 0 (seed 000: the
+// copies then carry no traffic); each action's undo removes only what it created or changed.
 import { z } from 'zod';
 import { CLB_ANNOTATIONS, formatVgroupPort } from '../annotations.js';
 import { parseDuration } from '../duration.js';
@@ -73,7 +74,11 @@ export function clbPreparation(fragment: ClbPrepareFragment, target: GatewayRef)
 export interface PreparedTraffic {
   source: GatewayRef;
   target: GatewayRef;
-  loadBalancers: { id: string; vServerGroups: { id: string; port: number }[]; sourceService: string }[];
+  loadBalancers: {
+    id: string;
+    vServerGroups: { id: string; port: number; listenerPort: number }[];
+    sourceService: string;
+  }[];
   gatewayNamespaces: string[];
   prepare?: ClbPreparation;
 }
@@ -81,6 +86,7 @@ export interface PreparedTraffic {
 export const PREPARE_ACTIONS = {
   fixClb: 'make-clb-reusable',
   annotate: 'annotate-source',
+  moveListeners: 'move-listeners',
   gateway: 'create-asm-gateway',
   copy: 'copy-routing',
 } as const;
@@ -88,9 +94,16 @@ export const PREPARE_ACTIONS = {
 export const PREPARE_UNDO = {
   [PREPARE_ACTIONS.fixClb]: 'restore-clb-reuse-blocks',
   [PREPARE_ACTIONS.annotate]: 'restore-source-annotations',
+  [PREPARE_ACTIONS.moveListeners]: 'restore-listener-groups',
   [PREPARE_ACTIONS.gateway]: 'delete-asm-gateway',
   [PREPARE_ACTIONS.copy]: 'remove-routing-copies',
 } as const;
+
+/** Before the listeners move: the Istio gateway's pods are healthy backends of every planned group. */
+export const SOURCE_REGISTERED_CONDITION = 'source-registered';
+
+/** The step that moves each listener to its planned vServer group, as the pre-flight names it. */
+export const MOVE_LISTENERS_STEP = 'move the listeners to the planned vServer groups';
 
 /** The condition the preparation ends with: the whole pre-flight passes. */
 export const PREPARED_CONDITION = 'prepared';
@@ -124,6 +137,11 @@ function actionWrites(traffic: PreparedTraffic, prepare: ClbPreparation): Record
       resource: clb,
       object: `Service ${source.namespace}/${lb.sourceService}${context(source)}`,
       change: `+ ${key}: "${value}"`,
+    })),
+    [PREPARE_ACTIONS.moveListeners]: lb.vServerGroups.map((group) => ({
+      resource: clb,
+      object: `CLB ${lb.id} listener ${group.listenerPort}`,
+      change: `VServerGroupId → ${group.id} (Set…ListenerAttribute VServerGroup=on), when it forwards to another group`,
     })),
     [PREPARE_ACTIONS.gateway]: [
       {
@@ -166,6 +184,18 @@ export function preparationSteps(traffic: PreparedTraffic, input: CommonInput): 
   return [
     ...(prepare.fixClb ? [action('make the CLB reusable', PREPARE_ACTIONS.fixClb)] : []),
     action('annotate the source Service', PREPARE_ACTIONS.annotate),
+    // The CCM fills the planned groups once the Service names them; only then may a listener move there.
+    // Meanwhile its cleanup fails to delete its own groups, which the listeners still use (RspoolVipExist),
+    // and it posts a Warning on the source Service each pass: expected, so this wait and the checks after
+    // it read backends, health and listeners, not the CCM's events; the move, right after, ends it.
+    {
+      kind: 'await',
+      name: 'Istio gateway registered and healthy in every planned vServer group',
+      condition: SOURCE_REGISTERED_CONDITION,
+      args: {},
+      timeoutMs: prepare.readyTimeoutMs,
+    },
+    action(MOVE_LISTENERS_STEP, PREPARE_ACTIONS.moveListeners),
     action('create the ASM gateway at weight 0', PREPARE_ACTIONS.gateway),
     action('copy the routing to ASM', PREPARE_ACTIONS.copy),
     {

@@ -30,7 +30,7 @@ export async function preflightBeforePreparation(
           : item,
       ),
     );
-    add(await listenersCovered(client, lb, fields));
+    add(await listenersCovered(client, lb, fields, true));
     add(await listenersWeighBackends(client, lb, fields));
   }
 }

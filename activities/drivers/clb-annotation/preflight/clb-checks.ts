@@ -2,7 +2,7 @@
 // is covered by the vServer groups of the plan, and the target pods are healthy backends of each.
 
 import type { ChecklistItem } from '../../../../src/api/records.js';
-import { clbResource, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
+import { clbResource, MOVE_LISTENERS_STEP, type PlannedLoadBalancer } from '../../../../src/plan/index.js';
 import { fail, guarded, pass } from '../../../checklist.js';
 import type { ClbClient } from '../../../clb/client.js';
 import { parseBackendDescription } from '../../../clb/effective.js';
@@ -17,7 +17,7 @@ import {
   ownedBackends,
   readGatewaySide,
 } from '../gateway-backends.js';
-import type { ClbFields } from './fields.js';
+import type { ClbFields, Side } from './fields.js';
 import type { PodsFound } from './pod-checks.js';
 import { withoutPods } from './pod-checks.js';
 
@@ -68,10 +68,12 @@ export async function clbReusable(
   );
 }
 
+/** With `prepared`, the preparation moves a listener to the planned group of its port (MOVE_LISTENERS_STEP). */
 export async function listenersCovered(
   client: ClbClient,
   lb: PlannedLoadBalancer,
   fields: ClbFields,
+  prepared = false,
 ): Promise<ChecklistItem[]> {
   const item = 'every listener has a vServer group in vgroup-port';
   return guarded(
@@ -98,18 +100,28 @@ export async function listenersCovered(
         return fail(
           item,
           `${ccmCreated.map((group) => `${group.id} (${group.name})`).join(', ')} was created by the CCM for a Service: the CCM refuses it in vgroup-port ("cannot reuse a ccm created vgroup")`,
-          `create a vServer group of your own per listener (CLB console or CreateVServerGroup) with the same backends, point the listener at it, and list its id in ${fields.vServerGroups}`,
+          prepared
+            ? `create an empty vServer group of your own per listener (CLB console or CreateVServerGroup) and list its id with its listenerPort in ${fields.vServerGroups}: the CCM fills it, then the step "${MOVE_LISTENERS_STEP}" points the listener at it`
+            : `create a vServer group of your own per listener (CLB console or CreateVServerGroup) with the same backends, point the listener at it, and list its id in ${fields.vServerGroups}`,
           clbResource(lb.id),
         );
       }
-      const uncovered = attributes.listeners.filter(
+      const elsewhere = attributes.listeners.filter(
         (listener) =>
           !groups.some((group) => planned.has(group.id) && group.listeners.some((l) => l.port === listener.port)),
       );
+      const moved = elsewhere.filter(
+        (listener) => prepared && lb.vServerGroups.some((group) => group.listenerPort === listener.port),
+      );
+      const uncovered = elsewhere.filter((listener) => !moved.includes(listener));
+      const movedNote =
+        moved.length > 0
+          ? `; listener ${moved.map((l) => `${l.protocol}:${l.port}`).join(', ')} forwards to another group now: the step "${MOVE_LISTENERS_STEP}" moves it`
+          : '';
       return uncovered.length === 0
         ? pass(
             item,
-            `${attributes.listeners.length} listener(s) served by ${planned.size} group(s)`,
+            `${attributes.listeners.length} listener(s) served by ${planned.size} group(s)${movedNote}`,
             clbResource(lb.id),
           )
         : fail(
@@ -124,7 +136,7 @@ export async function listenersCovered(
   );
 }
 
-/** What of the target's backends is missing in one group: pods (ENI) or nodes (Cluster, Local). */
+/** What of a gateway's backends is missing in one group: pods (ENI) or nodes (Cluster, Local). */
 function missingBackends(
   group: ClbVServerGroupBackends,
   side: GatewaySide,
@@ -144,41 +156,47 @@ function missingBackends(
     : `${group.id} has no node backend of ${side.ref.service} (Cluster)`;
 }
 
-export async function targetBackendsHealthy(
+/**
+ * The gateway's pods (or nodes) are backends of every planned group and pass the health check. The CLB
+ * checks a backend per listener: a planned group no listener uses yet shows its backends' health
+ * through the listener's current group, which holds the same pods.
+ */
+export async function backendsHealthy(
+  side: Side,
   client: ClbClient,
   lb: PlannedLoadBalancer,
   fields: ClbFields,
-  target: PodsFound,
-  targetRef: ServiceRef,
+  found: PodsFound,
+  ref: ServiceRef,
 ): Promise<ChecklistItem[]> {
-  const item = 'target pods are healthy backends of every vServer group';
-  if ('missing' in target) return [withoutPods(item, target, 'target', clbResource(lb.id))];
+  const item = `${side} pods are healthy backends of every vServer group`;
+  if ('missing' in found) return [withoutPods(item, found, side, clbResource(lb.id))];
   return guarded(
     item,
     AGAIN,
     async () => {
-      const side = await readGatewaySide(targetRef, target.placed);
+      const gateway = await readGatewaySide(ref, found.placed);
       const groups: ClbVServerGroupBackends[] = [];
       for (const group of lb.vServerGroups) groups.push(await client.describeVServerGroupBackends(group.id));
-      const problems = groups.flatMap((group) => missingBackends(group, side, groups) ?? []);
-      // The target's backends: its pods' addresses (ENI) or its node backends (Cluster, Local).
-      const own = ownedBackends(side, groups);
-      const isTarget = (backend: { serverId: string; serverIp?: string; port: number }) =>
-        (backend.serverIp !== undefined && side.pods.some((pod) => pod.ip === backend.serverIp)) ||
+      const problems = groups.flatMap((group) => missingBackends(group, gateway, groups) ?? []);
+      // The gateway's backends: its pods' addresses (ENI) or its node backends (Cluster, Local).
+      const own = ownedBackends(gateway, groups);
+      const isOwn = (backend: { serverId: string; serverIp?: string; port: number }) =>
+        (backend.serverIp !== undefined && gateway.pods.some((pod) => pod.ip === backend.serverIp)) ||
         own.some((mine) => mine.serverId === backend.serverId && mine.port === backend.port && mine.type === 'ecs');
       const health = await client.describeHealthStatus(lb.id);
-      for (const backend of health.filter((row) => isTarget(row) && row.status !== 'normal'))
+      for (const backend of health.filter((row) => isOwn(row) && row.status !== 'normal'))
         problems.push(
           `${backend.serverIp || backend.serverId}:${backend.port} is ${backend.status} on listener ${backend.listenerPort}`,
         );
-      const layout = backendLayout(side, groups);
-      const what = layout.mode === 'eni' ? `${side.pods.length} pod(s)` : describeLayout(layout);
+      const layout = backendLayout(gateway, groups);
+      const what = layout.mode === 'eni' ? `${gateway.pods.length} pod(s)` : describeLayout(layout);
       return problems.length === 0
         ? pass(item, `${what} registered in ${lb.vServerGroups.length} group(s), all healthy`, clbResource(lb.id))
         : fail(
             item,
             problems.join('; '),
-            'check the target Service annotations (id, vgroup-port) and the CCM events on it; unhealthy backends fail the CLB health check',
+            `check the ${side} Service annotations (id, vgroup-port) and the CCM events on it; unhealthy backends fail the CLB health check`,
             clbResource(lb.id),
           );
     },

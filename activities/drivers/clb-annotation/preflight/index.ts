@@ -7,7 +7,7 @@ import type { ClbClient } from '../../../clb/client.js';
 import { serviceRef } from '../../../kube/service.js';
 import { preflightBeforePreparation } from './before-preparation.js';
 import { currentPrefix, listenersWeighBackends, weightsParse, weightUpdatesOn } from './ccm-hazards.js';
-import { clbReusable, listenersCovered, targetBackendsHealthy } from './clb-checks.js';
+import { backendsHealthy, clbReusable, listenersCovered } from './clb-checks.js';
 import { clbFields } from './fields.js';
 import { gatewayPodsReady } from './pod-checks.js';
 import { gatewaysMigrated, routesAnswer } from './route-checks.js';
@@ -60,7 +60,7 @@ export async function clbPreflight(
       add(await currentPrefix(services));
       add(await portsMatch(sourceRef, targetRef));
     }
-    add(await targetBackendsHealthy(client, lb, fields, target, targetRef));
+    add(await backendsHealthy('target', client, lb, fields, target, targetRef));
     const read = await readLayouts(client, lb, { source: sourceRef, target: targetRef }, source, target);
     if (read) layouts.push(read);
   }

@@ -6,7 +6,7 @@ import type { ClbTraffic, RouteProbe } from '../../../../src/plan/index.js';
 import type { ClbClient } from '../../../clb/client.js';
 import type { ConditionState } from '../../../contracts.js';
 import { serviceRef } from '../../../kube/service.js';
-import { targetBackendsHealthy } from '../preflight/clb-checks.js';
+import { backendsHealthy } from '../preflight/clb-checks.js';
 import { clbFields } from '../preflight/fields.js';
 import { gatewayPodsReady } from '../preflight/pod-checks.js';
 import { gatewaysMigrated, routesAnswer } from '../preflight/route-checks.js';
@@ -29,15 +29,20 @@ export async function prepared(
       ...(await annotationsInPlace('source', serviceRef(traffic.source, lb.sourceService), lb, fields, '100', true)),
     );
     items.push(...(await annotationsInPlace('target', targetRef, lb, fields, '0', true)));
-    items.push(...(await targetBackendsHealthy(clbClient(lb.region), lb, fields, target, targetRef)));
+    items.push(...(await backendsHealthy('target', clbClient(lb.region), lb, fields, target, targetRef)));
   }
   items.push(...(await gatewaysMigrated(traffic)), ...(await routesAnswer(routes, source, target)));
+  return checklistState(items, 'the ASM gateway is a healthy backend at weight 0 and answers every route');
+}
+
+/** Met when every item passes; else what is still open, item by item. */
+export function checklistState(items: ChecklistItem[], whenMet: string): ConditionState {
   const open = items.filter((item) => !item.ok);
   return {
     met: open.length === 0,
     message:
       open.length === 0
-        ? `${items.length} checks pass: the ASM gateway is a healthy backend at weight 0 and answers every route`
+        ? `${items.length} checks pass: ${whenMet}`
         : open.map((item) => `${item.item}: ${item.why}`).join('; '),
   };
 }
