@@ -1,7 +1,8 @@
 // The canary upgrade's plan: the steps in the order ASM's procedure takes them, the upgrade the one
 // step with no way back, analysis scoped to the canary, and the input's mistakes refused by field.
 import { describe, expect, it } from 'vitest';
-import { buildPlan, type CanaryTraffic, InputError, stepLabel } from '../../src/plan/index.js';
+import { buildPlan, type CanaryTraffic, stepLabel } from '../../src/plan/index.js';
+import { refusal } from '../support/refusal.js';
 
 const input = (traffic: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) => ({
   traffic: {
@@ -13,16 +14,6 @@ const input = (traffic: Record<string, unknown> = {}, rest: Record<string, unkno
   },
   ...rest,
 });
-
-function refusal(raw: unknown): InputError {
-  try {
-    buildPlan(raw);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('the input was accepted');
-}
 
 describe('the asm-gateway-canary plan', () => {
   it("takes ASM's steps in order: canary, its soak, the upgrade, the roll, the cleanup", () => {

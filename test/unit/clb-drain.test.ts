@@ -1,20 +1,11 @@
 // The CLB driver's drain step: after a last phase that leaves the source at 0 the plan waits until the
 // source gateway's request rate stayed under the limit for a while, read by a query a retry answers alike.
 import { describe, expect, it } from 'vitest';
-import { type AwaitStep, buildPlan, InputError, renderQuery, type Step } from '../../src/plan/index.js';
+import { type AwaitStep, buildPlan, renderQuery, type Step } from '../../src/plan/index.js';
 import { lbInput } from '../support/inputs.js';
+import { refusal } from '../support/refusal.js';
 
 const drainStep = (steps: Step[]) => steps.find((step): step is AwaitStep => step.kind === 'await');
-
-function refusal(raw: unknown): InputError {
-  try {
-    buildPlan(raw);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('the input was accepted');
-}
 
 describe('the drain step', () => {
   it('follows a last phase of 0/100, before the completion gate, with the defaults', () => {

@@ -4,23 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   buildPlan,
   type ClbTraffic,
-  InputError,
   PREPARE_ACTIONS,
   PREPARE_UNDO,
   preparationWrites,
   stepLabel,
 } from '../../src/plan/index.js';
 import { lbInput } from '../support/inputs.js';
-
-function refusal(raw: unknown): InputError {
-  try {
-    buildPlan(raw);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('the input was accepted');
-}
+import { refusal } from '../support/refusal.js';
 
 function prepared(prepare: object, ids?: string[]) {
   const input = lbInput(ids);

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   buildPlan,
   type ClbTraffic,
-  InputError,
   type MigrationInput,
   type MigrationPlan,
   shiftSteps,
 } from '../../src/plan/index.js';
 import { bookinfoGateways } from '../support/inputs.js';
+import { refusal } from '../support/refusal.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the table writes deliberately malformed values
 type Raw = any;
@@ -46,16 +46,6 @@ const secondLb = (id: string, groupId = 'rsp-bp1internal') => ({
   region: 'cn-hangzhou',
   vServerGroups: [{ id: groupId, port: 80 }],
 });
-
-function refusal(raw: unknown): InputError {
-  try {
-    buildPlan(raw);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('the input was accepted');
-}
 
 // [what is wrong, how to break a valid input, the field named, a fragment of the problem]
 const badInputs: [string, (input: Raw) => unknown, string, string][] = [

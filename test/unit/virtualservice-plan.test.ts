@@ -2,7 +2,8 @@
 // as Istio requires, analysis comparing the remote destination with the local one, the VirtualService
 // locked, and mistakes refused by field.
 import { describe, expect, it } from 'vitest';
-import { buildPlan, InputError, stepLabel, type VirtualServiceTraffic } from '../../src/plan/index.js';
+import { buildPlan, stepLabel, type VirtualServiceTraffic } from '../../src/plan/index.js';
+import { refusal } from '../support/refusal.js';
 
 const input = (traffic: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) => ({
   traffic: {
@@ -16,16 +17,6 @@ const input = (traffic: Record<string, unknown> = {}, rest: Record<string, unkno
   routes: [{ host: 'bookinfo.example.com', path: '/productpage' }],
   ...rest,
 });
-
-function refusal(raw: unknown): InputError {
-  try {
-    buildPlan(raw);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('the input was accepted');
-}
 
 describe('the virtualservice plan', () => {
   it('prepares (ServiceEntry, remote destination at 0, each with its undo), then shifts phase by phase', () => {
