@@ -4,7 +4,6 @@
 // else, a second run changes nothing, and its undo restores exactly what was there — leaving alone what
 // gateshift did not create.
 import { type CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { MigrationActivities } from '../../activities/contracts.js';
 import { createDrivers } from '../../activities/drivers/index.js';
@@ -35,6 +34,7 @@ import {
   setEnv,
   startAsmScene,
 } from '../support/asm-scene.js';
+import { activityRefusal } from '../support/refusal.js';
 
 const ISTIO_GATEWAYS = { group: 'istio.alibabacloud.com', version: 'v1beta1', plural: 'istiogateways' };
 const NETWORKING = { group: 'networking.istio.io', version: 'v1beta1' };
@@ -124,15 +124,6 @@ async function snapshot() {
     virtualServices: await names('virtualservices'),
     destinationRules: await names('destinationrules'),
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
 }
 
 describe('the plan of a raw cluster', () => {
@@ -350,7 +341,7 @@ describe('what gateshift did not create', () => {
         spec: { hosts: ['someone-else.example.com'], http: [{ route: [{ destination: { host: 'other' } }] }] },
       },
     });
-    const refused = await refusal(run(PREPARE_ACTIONS.copy));
+    const refused = await activityRefusal(run(PREPARE_ACTIONS.copy));
     expect(refused.message).toContain(`VirtualService ${ROUTES_NS}/${vsName}`);
     expect(refused.message).toContain('does not overwrite');
     // Its undo leaves the admin's object where it is.
@@ -375,7 +366,7 @@ describe('what gateshift did not create', () => {
         spec: { gatewayType: 'ingress', ports: [] },
       },
     });
-    const taken = await refusal(run(PREPARE_ACTIONS.gateway));
+    const taken = await activityRefusal(run(PREPARE_ACTIONS.gateway));
     expect(taken.message).toContain('was not created by gateshift');
     expect(await run(PREPARE_UNDO[PREPARE_ACTIONS.gateway])).toEqual([]);
     expect(await names('istiogateways', ISTIO_GATEWAYS)).toEqual(['ingressgateway-asm']);

@@ -4,7 +4,6 @@
 // undo can run twice to the same state and its undo restores the start state; its preview lists every
 // step with what it writes (on every resource, for a shift) and writes nothing; a refused request or
 // input writes nothing. A driver added to the registries without a lab here fails the typecheck.
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationActivities } from '../../activities/contracts.js';
 import { activitiesFor } from '../../activities/index.js';
@@ -25,6 +24,7 @@ import { clbAnnotationLab } from '../conformance/clb-annotation-lab.js';
 import type { DriverLab, DriverWorld, WeightLab } from '../conformance/driver-lab.js';
 import { virtualServiceLab } from '../conformance/virtualservice-lab.js';
 import { runActivity } from '../support/activity-run.js';
+import { activityRefusal } from '../support/refusal.js';
 
 const LABS: { [K in DriverKind]: DriverLab<K> } = {
   'clb-annotation': clbAnnotationLab,
@@ -36,15 +36,6 @@ async function run<A, R>(activity: (request: A) => Promise<R>, request: A): Prom
   const { result, error } = await runActivity(activity, request).outcome;
   if (error !== undefined) throw error;
   return result as R;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApplicationFailure)) throw new Error(`expected a refusal, got ${String(error)}`);
-  return error;
 }
 
 for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
@@ -202,8 +193,8 @@ for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
         { source: 101, target: 0 },
         { source: 50.5, target: 49.5 },
       ])
-        expect((await refusal(write(refused))).type).toBe(FAILURE.invalidRequest);
-      expect((await refusal(action('no-such-action'))).message).toContain('has no action "no-such-action"');
+        expect((await activityRefusal(write(refused))).type).toBe(FAILURE.invalidRequest);
+      expect((await activityRefusal(action('no-such-action'))).message).toContain('has no action "no-such-action"');
       const unknownCondition = run(acts.awaitCondition, {
         ...call,
         traffic: world.plan.traffic,
@@ -212,7 +203,7 @@ for (const lab of Object.values(LABS) as DriverLab<DriverKind>[]) {
         timeoutMs: 1_000,
         metrics: { variables: world.plan.analysis.variables },
       });
-      expect((await refusal(unknownCondition)).type).toBe(FAILURE.invalidRequest);
+      expect((await activityRefusal(unknownCondition)).type).toBe(FAILURE.invalidRequest);
       expect(() => buildPlan({ traffic: { ...world.plan.traffic, kind: lab.kind, unknown: true } })).toThrow(
         InputError,
       );
